@@ -1,0 +1,29 @@
+"""microconda's kernel: hookspecs, plugin manager, configuration, CLI and vocabulary.
+
+Plugin authors import ``hookimpl`` from here and record types from :mod:`kernel.types`.
+Importing this package is free: ``hookimpl`` (and pluggy with it) is loaded on first use,
+so ``conda --version`` never pays for the plugin machinery.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+#: The pluggy project name and the entry-point group, the same as conda's.
+PROJECT_NAME = "conda"
+
+if TYPE_CHECKING:
+    import pluggy
+
+    hookimpl: pluggy.HookimplMarker
+
+
+def __getattr__(name: str) -> Any:
+    if name == "hookimpl":
+        import pluggy
+
+        marker = pluggy.HookimplMarker(PROJECT_NAME)
+        globals()["hookimpl"] = marker
+        return marker
+    raise AttributeError(f"module 'kernel' has no attribute {name!r}")

@@ -1,0 +1,116 @@
+"""The error hierarchy every layer raises and the CLI turns into exit codes.
+
+A :class:`CondaError` is an expected failure: the CLI prints its one-line message
+(``CondaError: <message>`` the way conda does), exits with :attr:`CondaError.return_code`
+and, under ``--json``, prints :meth:`CondaError.dump_map`. Anything else that escapes a
+command is a bug and is reported as such.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CondaError(Exception):
+    """Base of every expected failure.
+
+    ``message`` is one human line (it may name a file, URL or spec, never a secret);
+    keyword arguments become extra fields of the JSON error object.
+    """
+
+    return_code: int = 1
+
+    def __init__(self, message: str, *, caused_by: BaseException | None = None, **fields: Any):
+        super().__init__(message)
+        self.message = message
+        self.caused_by = caused_by
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return self.message
+
+    def dump_map(self) -> dict[str, Any]:
+        """The JSON error object, in conda's shape plus this error's own fields."""
+        cls = type(self)
+        data: dict[str, Any] = {
+            "caused_by": repr(self.caused_by) if self.caused_by is not None else "None",
+            "error": f"{cls.__name__}: {self.message}",
+            "exception_name": cls.__name__,
+            "exception_type": f"<class '{cls.__module__}.{cls.__qualname__}'>",
+            "message": self.message,
+        }
+        for key, value in self.fields.items():
+            data.setdefault(key, value)
+        return data
+
+
+class ArgumentError(CondaError):
+    """The command line is wrong (unknown command, bad flag value)."""
+
+    return_code = 2
+
+
+class CommandNotFoundError(ArgumentError):
+    """No subcommand plugin provides the command the user typed."""
+
+
+class ConfigurationError(CondaError):
+    """A condarc file or a setting is malformed, unknown or of the wrong type."""
+
+
+class PluginError(CondaError):
+    """A plugin is broken: it failed to load, collides with another, or raised in a hook."""
+
+
+class NoProviderError(PluginError):
+    """A capability was asked for and no registered plugin provides it."""
+
+
+class InvalidVersionSpec(CondaError, ValueError):
+    """A version or version-spec string that conda's grammar rejects."""
+
+    def __init__(self, invalid_spec: str, details: str = ""):
+        self.invalid_spec = invalid_spec
+        msg = f"Invalid version '{invalid_spec}'" + (f": {details}" if details else "")
+        super().__init__(msg, invalid_spec=invalid_spec)
+
+
+class InvalidMatchSpec(CondaError, ValueError):
+    """A match-spec string or mapping that conda's grammar rejects."""
+
+    def __init__(self, invalid_spec: object, details: str = ""):
+        self.invalid_spec = str(invalid_spec)
+        msg = f"Invalid spec '{invalid_spec}'" + (f": {details}" if details else "")
+        super().__init__(msg, invalid_spec=self.invalid_spec)
+
+
+class ChannelError(CondaError):
+    """A channel cannot be reached, is not found, or refuses our credentials."""
+
+
+class PackagesNotFoundError(CondaError):
+    """Requested specs match no record in the channels searched."""
+
+
+class UnsatisfiableError(CondaError):
+    """The solver proved that the requested specs cannot be installed together."""
+
+
+class PrefixError(CondaError):
+    """An environment (prefix) is missing, locked, or not a conda prefix."""
+
+
+class EnvironmentLocationNotFound(PrefixError):
+    """The named or given environment does not exist."""
+
+
+class DryRunExit(CondaError):
+    """Raised to stop a command after its plan under ``--dry-run``; exits 0."""
+
+    return_code = 0
+
+
+class CondaSystemExit(CondaError):
+    """The user declined a prompt (answered no); conda exits 0 with a message."""
+
+    return_code = 0

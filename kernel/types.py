@@ -1,0 +1,366 @@
+"""The records plugins yield from their hooks, with conda's names and fields.
+
+Every record is a frozen attrs class whose ``name`` is validated in one place
+(:func:`_plugin_name`): stripped, lowercased, and refused when empty or holding characters
+other than letters, digits, ``.``, ``_``, ``-``. Heavy imports never happen here; the
+callables a record carries import what they need when they run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+if TYPE_CHECKING:
+    import argparse
+
+    from kernel.models import MatchSpec, PackageRecord
+
+_NAME = re.compile(r"^[a-z0-9_][a-z0-9._-]*$")
+
+
+def _plugin_name(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"plugin name must be a string, not {type(value).__name__}")
+    name = value.strip().lower()
+    if not _NAME.match(name):
+        raise ValueError(f"invalid plugin name {value!r}: use letters, digits, '.', '_', '-'")
+    return name
+
+
+def _names(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(_plugin_name(v) for v in values)
+
+
+def _frozenset_of_names(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(_plugin_name(v) for v in values)
+
+
+@attrs.frozen
+class CondaPlugin:
+    """Base of every plugin record: a validated, unique-per-hook ``name``."""
+
+    name: str = attrs.field(converter=_plugin_name)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class CondaSubcommand(CondaPlugin):
+    """A ``conda <name>`` command.
+
+    ``action(args)`` receives the parsed :class:`argparse.Namespace` when
+    ``configure_parser`` is given, else the list of raw argument strings. It returns an
+    exit code (``None`` means 0) or raises a :class:`kernel.errors.CondaError`.
+    """
+
+    summary: str
+    action: Callable[[Any], int | None]
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    configure_parser: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+@attrs.frozen
+class CondaPreCommand(CondaPlugin):
+    """``action(command)`` runs before each command named in ``run_for``."""
+
+    action: Callable[[str], None]
+    run_for: frozenset[str] = attrs.field(converter=_frozenset_of_names)
+
+
+@attrs.frozen
+class CondaPostCommand(CondaPlugin):
+    """``action(command)`` runs after each command named in ``run_for`` succeeds."""
+
+    action: Callable[[str], None]
+    run_for: frozenset[str] = attrs.field(converter=_frozenset_of_names)
+
+
+# -- solving --------------------------------------------------------------------------------
+
+UpdateModifier = Literal[
+    "specs_satisfied_skip_solve", "freeze_installed", "update_deps", "update_specs", "update_all"
+]
+DepsModifier = Literal["not_set", "no_deps", "only_deps"]
+
+
+class RecordSource:
+    """What a solver reads records from; the index plugin provides the real one.
+
+    ``records(name)`` returns every candidate of that package name across all channels and
+    subdirs, highest-priority channel first; ``channel_rank(record)`` is 0 for the
+    highest-priority channel, 1 for the next, …; ``names()`` lists the package names known
+    (needed for glob specs). Implementations build records lazily: a solve asks for a few
+    dozen names out of thousands.
+    """
+
+    def records(self, name: str) -> Sequence[PackageRecord]:
+        raise NotImplementedError
+
+    def channel_rank(self, record: PackageRecord) -> int:
+        raise NotImplementedError
+
+    def names(self) -> Iterable[str]:
+        raise NotImplementedError
+
+
+@attrs.frozen
+class SolveRequest:
+    """Everything a solver backend needs, already gathered by the command.
+
+    ``installed`` are the prefix's records; ``history_specs`` the specs the user asked for
+    in earlier commands (``conda-meta/history``); ``pinned`` the pins from
+    ``pinned_packages`` and ``conda-meta/pinned``; ``virtual_packages`` records named
+    ``__*`` from the virtual-package plugins.
+    """
+
+    source: RecordSource
+    specs_to_add: tuple[MatchSpec, ...] = ()
+    specs_to_remove: tuple[MatchSpec, ...] = ()
+    installed: tuple[PackageRecord, ...] = ()
+    history_specs: tuple[MatchSpec, ...] = ()
+    pinned: tuple[MatchSpec, ...] = ()
+    virtual_packages: tuple[PackageRecord, ...] = ()
+    channel_priority: Literal["strict", "flexible", "disabled"] = "flexible"
+    update_modifier: UpdateModifier = "update_specs"
+    deps_modifier: DepsModifier = "not_set"
+    force_remove: bool = False
+    force_reinstall: bool = False
+    ignore_pinned: bool = False
+    prune: bool = False
+    aggressive_update_packages: tuple[str, ...] = ("ca-certificates", "certifi", "openssl")
+    add_pip_as_python_dependency: bool = True
+
+
+@attrs.frozen
+class SolveResult:
+    """A solver's answer: the final state and the diff against ``installed``.
+
+    ``records`` is the whole final environment in dependency (link) order; ``unlink`` are
+    installed records to remove (reverse dependency order), ``link`` the records to add
+    (dependency order). Records are the solver's input objects, not copies.
+    """
+
+    records: tuple[PackageRecord, ...]
+    unlink: tuple[PackageRecord, ...] = ()
+    link: tuple[PackageRecord, ...] = ()
+
+
+@attrs.frozen
+class CondaSolver(CondaPlugin):
+    """A solver; ``backend(request)`` returns a :class:`SolveResult` or raises
+    :class:`kernel.errors.UnsatisfiableError` / :class:`kernel.errors.PackagesNotFoundError`."""
+
+    backend: Callable[[SolveRequest], SolveResult]
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
+
+
+@attrs.frozen
+class CondaPreSolve(CondaPlugin):
+    """``action(specs_to_add, specs_to_remove)`` runs before every solve."""
+
+    action: Callable[[frozenset[MatchSpec], frozenset[MatchSpec]], None]
+
+
+@attrs.frozen
+class CondaPostSolve(CondaPlugin):
+    """``action(repodata_fn, unlink_records, link_records)`` runs after every solve."""
+
+    action: Callable[[str, tuple[PackageRecord, ...], tuple[PackageRecord, ...]], None]
+
+
+# -- virtual packages -----------------------------------------------------------------------
+
+
+class _Drop:
+    """Marker for ``empty_override``: an empty override removes the virtual package."""
+
+    def __repr__(self) -> str:
+        return "DROP"
+
+
+DROP: Any = _Drop()
+
+
+@attrs.frozen
+class CondaVirtualPackage(CondaPlugin):
+    """A virtual package ``__<name>`` describing the system (``cuda``, ``glibc``, …).
+
+    ``override_entity`` names the field ``CONDA_OVERRIDE_<NAME>`` replaces (``"version"``
+    or ``"build"``); an empty override yields ``empty_override`` for that field, or drops
+    the package when it is :data:`DROP`. ``version_validation(value)`` normalises an
+    override or returns ``None`` to drop the package.
+    """
+
+    version: str | None
+    build: str | None
+    override_entity: Literal["version", "build"] | None = None
+    empty_override: Any = DROP
+    version_validation: Callable[[str], str | None] | None = None
+
+
+# -- network --------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class CondaAuthHandler(CondaPlugin):
+    """``handler`` is a ``requests.auth.AuthBase`` subclass; ``channel_settings`` picks it
+    per channel (``auth: <name>``) and it is instantiated with the channel's name."""
+
+    handler: type
+
+
+@attrs.frozen
+class CondaRequestHeader(CondaPlugin):
+    """An HTTP header sent on every request (session headers) or on matching requests."""
+
+    value: str
+
+
+# -- health, settings, reporting ------------------------------------------------------------
+
+
+@attrs.frozen
+class CondaHealthCheck(CondaPlugin):
+    """A ``conda doctor`` check.
+
+    ``action(prefix, verbose)`` reports through the reporter and returns nothing;
+    ``fixer(prefix, args)`` repairs what the check finds and returns an exit code;
+    ``summary`` is one line for ``--list``; ``fix`` one line saying what the fixer does.
+    """
+
+    action: Callable[[str, bool], Any]
+    fixer: Callable[[str, Any], int | None] | None = None
+    summary: str | None = None
+    fix: str | None = None
+
+
+@attrs.frozen
+class CondaSetting(CondaPlugin):
+    """A setting under ``plugins:`` in condarc and ``CONDA_PLUGINS_<NAME>``.
+
+    ``parameter`` is one of :mod:`kernel.parameters`' parameter types.
+    """
+
+    description: str
+    parameter: Any
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
+
+
+class ReporterRendererBase:
+    """What a reporter backend implements; the kernel's reporting front end calls it.
+
+    ``render`` turns any JSON-able data into text; the other methods have plain-text
+    defaults a backend may override.
+    """
+
+    def render(self, data: Any, **kwargs: Any) -> str:
+        raise NotImplementedError
+
+    def detail_view(self, data: dict[str, Any], **kwargs: Any) -> str:
+        width = max((len(str(k)) for k in data), default=0)
+        return "".join(f"{k:>{width}} : {v}\n" for k, v in data.items())
+
+    def table(self, rows: Sequence[Sequence[Any]], header: Sequence[str], **kwargs: Any) -> str:
+        widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+        lines = ["  ".join(f"{c!s:<{w}}" for c, w in zip(r, widths)).rstrip()
+                 for r in [header, *rows]]
+        return "\n".join(lines) + "\n"
+
+    def envs_list(self, prefixes: Sequence[str], **kwargs: Any) -> str:
+        return "".join(f"{p}\n" for p in prefixes)
+
+    def progress_bar(self, description: str, total: int | None = None,
+                     **kwargs: Any) -> AbstractContextManager[Callable[[int], None]]:
+        """A context manager yielding ``advance(n)``; the default shows nothing."""
+        return nullcontext(lambda n: None)
+
+    def spinner(self, message: str, **kwargs: Any) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def prompt(self, message: str, choices: Sequence[str] = ("yes", "no"),
+               default: str = "yes") -> str:
+        """Ask the user; the default backend answers ``default`` without asking."""
+        return default
+
+    def streams(self) -> Iterator[str]:  # pragma: no cover - hook for subclasses
+        yield from ()
+
+
+@attrs.frozen
+class CondaReporterBackend(CondaPlugin):
+    """An output backend (``console``, ``json``) chosen by ``--console``/``--json``."""
+
+    description: str
+    renderer: type[ReporterRendererBase]
+
+
+# -- packages, environments, prefixes -------------------------------------------------------
+
+
+@attrs.frozen
+class CondaPackageExtractor(CondaPlugin):
+    """``extract(source_archive, destination_dir)`` unpacks files ending in ``extensions``."""
+
+    extensions: tuple[str, ...] = attrs.field(converter=tuple)
+    extract: Callable[[str, str], None]
+
+
+@attrs.frozen
+class CondaPreTransactionAction(CondaPlugin):
+    """``action(transaction)`` runs before a transaction touches a prefix."""
+
+    action: Callable[[Any], None]
+
+
+@attrs.frozen
+class CondaPostTransactionAction(CondaPlugin):
+    """``action(transaction)`` runs after a transaction completed on a prefix."""
+
+    action: Callable[[Any], None]
+
+
+@attrs.frozen
+class CondaEnvironmentSpecifier(CondaPlugin):
+    """Reads an environment file. ``environment_spec(filename)`` builds an object with
+    ``can_handle() -> bool`` and an ``env`` attribute (the parsed environment)."""
+
+    environment_spec: Callable[[str], Any]
+
+
+@attrs.frozen
+class CondaEnvironmentExporter(CondaPlugin):
+    """Writes an environment: ``export(environment) -> str`` in this format."""
+
+    aliases: tuple[str, ...] = attrs.field(converter=_names)
+    default_filenames: tuple[str, ...] = attrs.field(converter=tuple)
+    export: Callable[[Any], str]
+
+
+@attrs.frozen
+class CondaPrefixDataLoader(CondaPlugin):
+    """``loader(prefix, records)`` adds records not managed by conda (e.g. pip's)."""
+
+    loader: Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class CondaErrorHint(CondaPlugin):
+    """``hint(error)`` returns one line of advice for an error, or ``None``."""
+
+    hint: Callable[[BaseException], str | None]
+
+
+@attrs.frozen
+class CondaExceptionObserver(CondaPlugin):
+    """``action(error)`` sees every error that ends a command (logging, telemetry)."""
+
+    action: Callable[[BaseException], None]
