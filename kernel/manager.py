@@ -142,7 +142,8 @@ class PluginManager(pluggy.PluginManager):
             registered = super().register(plugin, name)
         except pluggy.PluginValidationError as exc:
             who = info.provider() if info else (name or repr(plugin))
-            raise PluginError(f"plugin {who} is invalid: {exc}") from None
+            detail = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+            raise PluginError(f"plugin {who} is invalid: {detail}") from None
         if registered is not None:
             self.infos[registered] = info or PluginInfo(
                 registered, getattr(plugin, "__name__", repr(plugin)), "local", "0")
@@ -200,7 +201,7 @@ class PluginManager(pluggy.PluginManager):
         caller = getattr(self.hook, hook_name)
         results: list[Any] = []
         owners: dict[str, PluginInfo] = {}
-        for impl in reversed(caller.get_hookimpls()):
+        for impl in caller.get_hookimpls():
             info = self.info_for(impl.plugin)
             start = time.perf_counter()
             try:

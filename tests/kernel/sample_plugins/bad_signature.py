@@ -1,0 +1,6 @@
+from kernel import hookimpl
+
+
+@hookimpl
+def conda_subcommands(unexpected_argument):
+    yield None

@@ -1,0 +1,7 @@
+from kernel import hookimpl
+
+
+@hookimpl
+def conda_subcommands():
+    raise RuntimeError("boom while declaring")
+    yield
