@@ -7,7 +7,7 @@ so ``conda --version`` never pays for the plugin machinery.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
 
 __version__ = "0.1.0"
 #: The pluggy project name and the entry-point group, the same as conda's.
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     hookimpl: pluggy.HookimplMarker
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> pluggy.HookimplMarker:
     if name == "hookimpl":
         import pluggy
 

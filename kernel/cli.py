@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
 
-from kernel import __version__
-from kernel.errors import ArgumentError, CommandNotFoundError, CondaError
+from kernel import TYPE_CHECKING, __version__
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
+    from typing import Any, NoReturn
 
     from kernel.manager import PluginManager
     from kernel.types import CondaSubcommand
@@ -63,6 +62,8 @@ def scan_global_flags(argv: Sequence[str]) -> tuple[dict[str, Any], str | None]:
 
 def _argument_parser_class() -> type[argparse.ArgumentParser]:
     import argparse
+
+    from kernel.errors import ArgumentError
 
     class Parser(argparse.ArgumentParser):
         def error(self, message: str) -> NoReturn:
@@ -134,12 +135,14 @@ def _setup_logging(verbosity: int) -> None:
 def _report_error(exc: BaseException, *, as_json: bool, debug: bool) -> int:
     import traceback
 
+    from kernel.errors import CondaError
+
     manager = _manager_or_none()
     if manager is not None:
         for observer in _safe_results(manager, "conda_exception_observers"):
             try:
                 observer.action(exc)
-            except Exception:  # noqa: S112 - an observer must never hide the error
+            except Exception:  # an observer must never hide the error
                 continue
     if isinstance(exc, CondaError):
         code = exc.return_code
@@ -167,7 +170,7 @@ def _report_error(exc: BaseException, *, as_json: bool, debug: bool) -> int:
         for hint in _safe_results(manager, "conda_error_hints"):
             try:
                 line = hint.hint(exc)
-            except Exception:  # noqa: S112 - a broken hint is ignored
+            except Exception:  # a broken hint is ignored
                 continue
             if line:
                 print(f"hint: {line}", file=sys.stderr)
@@ -181,6 +184,8 @@ def _manager_or_none() -> PluginManager | None:
 
 
 def _safe_results(manager: PluginManager, hook: str) -> list[Any]:
+    from kernel.errors import CondaError
+
     try:
         return manager.hook_results(hook)
     except CondaError:
@@ -211,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Exception as exc:
         from kernel.config import get_config
+        from kernel.errors import CondaError
 
         try:
             as_json = as_json or bool(get_config().json)
@@ -221,6 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(argv: list[str], overrides: dict[str, Any], command: str | None) -> int:
     from kernel.config import load_config, set_config
+    from kernel.errors import CommandNotFoundError
 
     config = load_config(overrides)
     set_config(config)

@@ -81,13 +81,13 @@ def _discover_with_stevedore(group: str) -> list[dict[str, str]]:
                                   (dist.metadata["Name"] or "unknown", dist.version or "0"))
     found: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
-    listing = ExtensionManager.make_test_instance([], namespace=group)
+    listing: ExtensionManager[Any] = ExtensionManager.make_test_instance([], namespace=group)
     for ep in listing.list_entry_points():
         if (ep.name, ep.value) in seen:
             continue
         seen.add((ep.name, ep.value))
-        dist, version = owners.get((ep.name, ep.value), ("unknown", "0"))
-        found.append({"name": ep.name, "value": ep.value, "dist": dist, "version": version})
+        owner, version = owners.get((ep.name, ep.value), ("unknown", "0"))
+        found.append({"name": ep.name, "value": ep.value, "dist": owner, "version": version})
     return found
 
 

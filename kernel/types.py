@@ -267,8 +267,8 @@ class ReporterRendererBase:
         return "".join(f"{k:>{width}} : {v}\n" for k, v in data.items())
 
     def table(self, rows: Sequence[Sequence[Any]], header: Sequence[str], **kwargs: Any) -> str:
-        widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
-        lines = ["  ".join(f"{c!s:<{w}}" for c, w in zip(r, widths)).rstrip()
+        widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
+        lines = ["  ".join(f"{c!s:<{w}}" for c, w in zip(r, widths, strict=False)).rstrip()
                  for r in [header, *rows]]
         return "\n".join(lines) + "\n"
 
