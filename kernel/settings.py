@@ -6,6 +6,7 @@ Keys whose default depends on the machine (``pkgs_dirs``, ``envs_dirs``, ``subdi
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from kernel.parameters import (
@@ -34,7 +35,7 @@ def _channel_priority(value: Any) -> str:
 
 
 def _positive(value: Any) -> Any:
-    if value < 0:
+    if not value >= 0:  # NaN too
         raise ValueError(f"expected a number >= 0, got {value!r}")
     return value
 
@@ -83,13 +84,13 @@ SETTINGS: dict[str, tuple[Parameter, str]] = {
     "deps_modifier": (P("not_set", str, _one_of("not_set", "no_deps", "only_deps")),
                       "How dependencies are treated."),
     "track_features": (S(str), "Features to track in every solve."),
-    "virtual_packages": (MapParameter(None), "Override virtual packages: name -> version."),
+    "virtual_packages": (MapParameter(None), "Override virtual packages: name -> version (build for archspec)."),
     "subdir": (P(None, str), "Target platform subdir, e.g. linux-64."),
     "subdirs": (S(str), "Subdirs searched (default: subdir and noarch)."),
     # paths
     "root_prefix": (P(None, str), "The root (base) prefix."),
     "pkgs_dirs": (S(str), "Package cache directories; the first writable one is used."),
-    "envs_dirs": (S(str), "Directories holding named environments."),
+    "envs_dirs": (S(str, (), os.pathsep), "Directories holding named environments."),
     "create_default_packages": (S(str), "Packages added to every new environment."),
     "register_envs": (P(True), "Record new environments in ~/.conda/environments.txt."),
     # linking
@@ -125,4 +126,13 @@ SETTINGS: dict[str, tuple[Parameter, str]] = {
 }
 
 #: old names conda still reads -> current names
-ALIASES = {"auto_activate_base": "auto_activate"}
+ALIASES = {"auto_activate_base": "auto_activate", "channel": "channels",
+           "envs_path": "envs_dirs", "root_dir": "root_prefix", "verify_ssl": "ssl_verify"}
+
+#: settings whose string values expand ``$VAR`` / ``${VAR}`` (conda's list: credentials for
+#: private channels and proxies can live in the environment instead of the file)
+EXPAND_VARS = frozenset({
+    "channels", "channel_alias", "client_ssl_cert", "client_ssl_cert_key", "custom_channels",
+    "custom_multichannels", "default_channels", "envs_dirs", "migrated_channel_aliases",
+    "pkgs_dirs", "proxy_servers", "ssl_verify",
+})

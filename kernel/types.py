@@ -194,11 +194,12 @@ class CondaVirtualPackage(CondaPlugin):
     ``override_entity`` names the field ``CONDA_OVERRIDE_<NAME>`` replaces (``"version"``
     or ``"build"``); an empty override yields ``empty_override`` for that field, or drops
     the package when it is :data:`DROP`. ``version_validation(value)`` normalises an
-    override or returns ``None`` to drop the package.
+    override; when it returns ``None`` the version becomes ``"0"`` (as conda does).
+    ``version`` and ``build`` may be callables, evaluated only when the package is used.
     """
 
-    version: str | None
-    build: str | None
+    version: str | None | Callable[[], str | None]
+    build: str | None | Callable[[], str | None]
     override_entity: Literal["version", "build"] | None = None
     empty_override: Any = DROP
     version_validation: Callable[[str], str | None] | None = None
