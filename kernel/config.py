@@ -4,22 +4,26 @@ Sources are read in conda's order, lowest precedence first: system files, ``$CON
 ``$XDG_CONFIG_HOME/conda``, ``~/.config/conda``, ``~/.conda``, ``~/.condarc``,
 ``$CONDA_PREFIX``, ``$CONDARC``, then environment variables, then the command line.
 Primitives take the highest-precedence value; sequences and maps merge (see
-:mod:`kernel.parameters`). Plugin settings declared with ``conda_settings`` live under
-``plugins:`` and ``CONDA_PLUGINS_<NAME>`` and are reached as ``config.plugins.<name>``.
+:mod:`kernel.parameters`). A file's ``key: value  #!final`` (or a variable's ``!important``)
+stops higher-precedence sources from changing that key. Strings of the keys in
+:data:`kernel.settings.EXPAND_VARS` expand ``$VAR``. Plugin settings declared with
+``conda_settings`` live under ``plugins:`` and ``CONDA_PLUGINS_<NAME>`` and are reached as
+``config.plugins.<name>``.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import platform
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from kernel.errors import ConfigurationError
-from kernel.parameters import Parameter
-from kernel.settings import ALIASES, SETTINGS
+from kernel.settings import ALIASES, EXPAND_VARS, SETTINGS
 
 ENV_SOURCE = "envvars"
 CMDLINE_SOURCE = "cmd_line"
@@ -52,28 +56,34 @@ SEARCH_PATH = (
 
 
 def search_path(env: Mapping[str, str]) -> list[Path]:
-    """Existing condarc files in precedence order (lowest first), without duplicates."""
+    """Existing condarc files in precedence order (lowest first), without duplicates.
+
+    An entry naming a directory (the ``condarc.d/`` ones, or ``$CONDARC`` set to one) adds its
+    ``*.yml`` / ``*.yaml`` files in name order, as conda does.
+    """
     found: list[Path] = []
     for entry in SEARCH_PATH:
         expanded = _expand(entry, env)
         if expanded is None:
             continue
         path = Path(expanded)
-        if entry.endswith("/"):
-            if path.is_dir():
-                found.extend(sorted(p for p in path.iterdir()
-                                    if p.suffix in (".yml", ".yaml") and p.is_file()))
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir()
+                                if p.suffix in (".yml", ".yaml") and p.is_file()))
         elif path.is_file():
             found.append(path)
-    unique: list[Path] = []
+    unique: dict[Path, Path] = {}
     for p in found:
-        if p.resolve() not in {u.resolve() for u in unique}:
-            unique.append(p)
-    return unique
+        unique.setdefault(p.resolve(), p)
+    return list(unique.values())
 
 
 def read_condarc(path: Path) -> dict[str, Any]:
-    """Parse one condarc file; errors name the file and line."""
+    """Parse one condarc file; errors name the file and line.
+
+    The mapping is ruamel's round-trip one: it remembers line numbers (for messages), comments
+    (``#!final``) and quoting, so ``conda config`` edits it and writes it back unchanged.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -83,31 +93,66 @@ def read_condarc(path: Path) -> dict[str, Any]:
         raise ConfigurationError(f"{path}: cannot read ({exc.strerror})", path=str(path)) from None
     if not text.strip():
         return {}
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    import warnings
 
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.preserve_quotes = True
     try:
-        data = YAML(typ="rt", pure=True).load(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. ReusedAnchorWarning: not the user's concern
+            data = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigurationError(f"{path}:{where}: invalid YAML: {exc.problem or exc.context}",
+        where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+        raise ConfigurationError(f"{path}:{where} invalid YAML: {exc.problem or exc.context}",
                                  path=str(path)) from None
-    except YAMLError as exc:
-        raise ConfigurationError(f"{path}: invalid YAML: {exc}", path=str(path)) from None
+    except Exception as exc:  # any failure on untrusted text (bad tags, deep nesting…)
+        raise ConfigurationError(f"{path}: invalid YAML: {type(exc).__name__}: {exc}",
+                                 path=str(path)) from None
     if data is None:
         return {}
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         raise ConfigurationError(f"{path}: expected a mapping of settings at the top level, "
                                  f"got {type(data).__name__}", path=str(path))
-    return dict(data)
+    return data
 
 
-def _line_of(data: Any, key: str) -> str:
+def _where(source: str, table: Any, key: Any) -> str:
+    """Where a value came from, for messages: ``file: line N``, the variable, or the CLI."""
+    if source == ENV_SOURCE:
+        return "environment"
+    if source == CMDLINE_SOURCE:
+        return "command line"
     try:
-        return f" line {data.lc.key(key)[0] + 1}"
+        return f"{source}: line {table.lc.key(key)[0] + 1}"
     except (AttributeError, KeyError, TypeError):
-        return ""
+        return source
+
+
+def _is_final(table: Any, key: str) -> bool:
+    """``key: value  #!final`` in a file: higher-precedence sources may not change it."""
+    try:
+        comment = table.ca.items[key][2].value.split("\n", 1)[0]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return False
+    return bool(comment.strip().strip("#!").strip() == "final")
+
+
+_VAR = re.compile(r"\$(\w+|\{(\w+)\})")
+
+
+def _expand_vars(value: Any, env: Mapping[str, str]) -> Any:
+    """``$VAR`` and ``${VAR}`` in strings replaced from ``env``; unset ones are kept."""
+    if isinstance(value, str):
+        return _VAR.sub(lambda m: env.get(m.group(2) or m.group(1), m.group(0)), value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_expand_vars(v, env) for v in value)
+    if isinstance(value, Mapping):
+        return {k: _expand_vars(v, env) for k, v in value.items()}
+    return value
 
 
 def host_subdir() -> str:
@@ -136,7 +181,7 @@ class PluginSettings:
 
     def __getattr__(self, name: str) -> Any:
         try:
-            return self._values[name]
+            return self.__dict__["_values"][name]
         except KeyError:
             raise AttributeError(f"no plugin setting named {name!r}") from None
 
@@ -144,14 +189,25 @@ class PluginSettings:
         return dict(self._values)
 
 
+def _env_name(name: str) -> str:
+    return re.sub(r"[.-]", "_", name).lower()
+
+
 class Config:
-    """The resolved configuration of one run; settings are attributes."""
+    """The resolved configuration of one run; settings are attributes.
+
+    A value that fails to load (wrong type, bad choice) is kept in :attr:`errors`, one per
+    setting, and raised when that setting is read; :func:`load_config` raises the first one
+    unless asked not to (``strict=False``, for tools that report them all).
+    """
 
     def __init__(self, sources: list[tuple[str, Mapping[str, Any]]], env: Mapping[str, str]):
         #: (source name, raw mapping) lowest precedence first; files, envvars, cmd_line
         self.sources = sources
         self.env = dict(env)
         self.warnings: list[str] = []
+        #: setting -> the :class:`ConfigurationError` its value raised (file, line, key)
+        self.errors: dict[str, ConfigurationError] = {}
         self._values: dict[str, Any] = {}
         self._origin: dict[str, str] = {}
         self._plugins: PluginSettings | None = None
@@ -159,73 +215,112 @@ class Config:
 
     # -- resolution -----------------------------------------------------------------------
 
-    def _loaded(self, key: str, param: Parameter) -> list[Any]:
-        values = []
-        for name, raw in self.sources:
-            if key not in raw:
+    def _collect(self, label: str, names: Sequence[str], param: Any,
+                 section: str | None = None) -> list[Any]:
+        """Loaded values of one setting, lowest precedence first, up to a ``#!final`` one.
+
+        ``names`` are the setting's name then its aliases; ``section`` is ``plugins`` for
+        plugin settings. A ``null`` value or an empty variable counts as not set.
+        """
+        loaded: list[Any] = []
+        for source, raw in self.sources:
+            env = source == ENV_SOURCE
+            table = raw.get(section) if section else raw
+            if not isinstance(table, Mapping):
+                if table is not None:
+                    raise ConfigurationError(f"{_where(source, raw, section)}: '{section}' must "
+                                             f"be a mapping", key=label, source=source)
                 continue
+            spelled = next((_env_name(n) if env else n for n in names
+                            if (_env_name(n) if env else n) in table), None)
+            value = None if spelled is None else table[spelled]
+            if spelled is None or value is None or (env and not str(value).strip()):
+                continue
+            final = not env and _is_final(table, spelled)
+            if env and "!important" in value:
+                value, final = value.replace("!important", "").strip(), True
             try:
-                values.append(param.load(raw[key], from_string=name == ENV_SOURCE))
+                value = param.load(value, from_string=env)
             except ValueError as exc:
-                where = f"{name}:{_line_of(raw, key)}" if name not in (
-                    ENV_SOURCE, CMDLINE_SOURCE) else name
-                label = f"CONDA_{key.upper()}" if name == ENV_SOURCE else key
-                raise ConfigurationError(f"{where}: invalid value for '{label}': {exc}",
-                                         key=key, source=name) from None
-            self._origin[key] = name
-        return values
+                name = f"CONDA_{section + '_' if section else ''}{spelled}".upper() if env \
+                    else label
+                raise ConfigurationError(f"{_where(source, table, spelled)}: invalid value for "
+                                         f"'{name}': {exc}", key=label, source=source) from None
+            loaded.append(_expand_vars(value, self.env) if label in EXPAND_VARS else value)
+            self._origin[label] = source
+            if final:
+                break
+        return loaded
 
     def _resolve(self) -> None:
+        known = sorted({*SETTINGS, *ALIASES, "plugins"})
         for name, raw in self.sources:
-            for key in raw:
-                if key not in SETTINGS and key not in ALIASES and key != "plugins" and \
-                        name != ENV_SOURCE:
-                    self.warnings.append(f"{name}:{_line_of(raw, key)}: unknown setting '{key}'")
-        for alias, key in ALIASES.items():
-            for _, raw in self.sources:
-                if alias in raw and key not in raw and isinstance(raw, dict):
-                    raw[key] = raw[alias]
+            for key in raw if name not in (ENV_SOURCE, CMDLINE_SOURCE) else ():
+                if key not in known:
+                    close = difflib.get_close_matches(str(key), known, n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    self.warnings.append(f"{_where(name, raw, key)}: unknown setting "
+                                         f"'{key}'{hint}")
         for key, (param, _) in SETTINGS.items():
-            self._values[key] = param.merge(self._loaded(key, param))
+            names = (key, *(alias for alias, target in ALIASES.items() if target == key))
+            try:
+                self._values[key] = param.merge(self._collect(key, names, param))
+            except ConfigurationError as exc:
+                self.errors[key] = exc
         self._compute_defaults()
 
     def _home(self) -> Path:
         return Path(self.env.get("HOME") or Path.home())
 
+    def _expanduser(self, path: str) -> str:
+        if path == "~" or path.startswith(("~/", "~" + os.sep)):
+            return str(self._home()) + path[1:]
+        return path
+
     def _compute_defaults(self) -> None:
-        v = self._values
-        root = self.env.get("CONDA_ROOT") or v["root_prefix"]
-        if not root:
-            root = sys.prefix if (Path(sys.prefix) / "conda-meta").is_dir() else str(
-                self._home() / ".microconda")
-        v["root_prefix"] = os.path.abspath(os.path.expanduser(root))
-        home = self._home()
-        if not v["envs_dirs"]:
-            v["envs_dirs"] = (os.path.join(v["root_prefix"], "envs"), str(home / ".conda/envs"))
-        if not v["pkgs_dirs"]:
-            v["pkgs_dirs"] = (os.path.join(v["root_prefix"], "pkgs"), str(home / ".conda/pkgs"))
-        v["envs_dirs"] = tuple(os.path.expanduser(p) for p in v["envs_dirs"])
-        v["pkgs_dirs"] = tuple(os.path.expanduser(p) for p in v["pkgs_dirs"])
-        if not v["default_channels"]:
-            main = ("https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r")
-            v["default_channels"] = main + (("https://repo.anaconda.com/pkgs/msys2",)
-                                            if sys.platform == "win32" else ())
-        v["subdir"] = v["subdir"] or host_subdir()
-        if not v["subdirs"]:
-            v["subdirs"] = (v["subdir"], "noarch")
+        v, home = self._values, self._home()
+        if "root_prefix" not in self.errors:
+            root = v["root_prefix"] or self.env.get("CONDA_ROOT")
+            if not root:
+                root = sys.prefix if (Path(sys.prefix) / "conda-meta").is_dir() else str(
+                    home / ".microconda")
+            v["root_prefix"] = os.path.abspath(self._expanduser(root))
+        root = v.get("root_prefix") or str(home / ".microconda")
+        defaults = {
+            "envs_dirs": lambda: (os.path.join(root, "envs"), str(home / ".conda/envs")),
+            "pkgs_dirs": lambda: (os.path.join(root, "pkgs"), str(home / ".conda/pkgs")),
+            "default_channels": lambda: (
+                "https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r",
+                *(("https://repo.anaconda.com/pkgs/msys2",) if sys.platform == "win32" else ())),
+            "subdir": host_subdir,
+            "subdirs": lambda: (v["subdir"], "noarch"),
+        }
+        for key, make in defaults.items():
+            if key not in self.errors and not v[key]:
+                v[key] = make()
+        for key in ("envs_dirs", "pkgs_dirs"):
+            if key not in self.errors:
+                v[key] = tuple(self._expanduser(p) for p in v[key])
 
     # -- access ---------------------------------------------------------------------------
 
     def __getattr__(self, key: str) -> Any:
+        if key in self.__dict__.get("errors", {}):
+            raise self.errors[key]
         values = self.__dict__.get("_values")
         if values is not None and key in values:
             return values[key]
         raise AttributeError(f"unknown setting {key!r}")
 
     def get(self, key: str, default: Any = None) -> Any:
+        if key in self.errors:
+            raise self.errors[key]
         return self._values.get(key, default)
 
     def as_dict(self) -> dict[str, Any]:
+        """Every setting's value; raises the first :attr:`errors` entry if there is one."""
+        for error in self.errors.values():
+            raise error
         return dict(self._values)
 
     def origin(self, key: str) -> str:
@@ -243,64 +338,61 @@ class Config:
         return self._plugins
 
     def bind_plugin_settings(self, settings: Iterable[Any]) -> None:
-        """Resolve ``plugins:`` values for the settings plugins declared (``CondaSetting``)."""
+        """Resolve ``plugins:`` values for the settings plugins declared (``CondaSetting``).
+
+        ``CONDA_PLUGINS_<NAME>`` sets one from the environment (``-`` and ``.`` become ``_``).
+        """
+        declared = list(settings)
         values: dict[str, Any] = {}
-        for setting in settings:
-            param = setting.parameter
-            names = (setting.name, *setting.aliases)
-            loaded = []
-            for source, raw in self.sources:
-                if source == ENV_SOURCE:
-                    found = [raw[f"plugins_{n}"] for n in names if f"plugins_{n}" in raw]
-                else:
-                    section = raw.get("plugins") or {}
-                    if not isinstance(section, Mapping):
-                        raise ConfigurationError(f"{source}: 'plugins' must be a mapping")
-                    found = [section[n] for n in names if n in section]
-                for value in found:
-                    try:
-                        loaded.append(param.load(value, from_string=source == ENV_SOURCE))
-                    except ValueError as exc:
-                        raise ConfigurationError(
-                            f"{source}: invalid value for plugin setting '{setting.name}': "
-                            f"{exc}", key=f"plugins.{setting.name}") from None
-            values[setting.name] = param.merge(loaded)
-        known = {n for s in settings for n in (s.name, *s.aliases)} if isinstance(
-            settings, Sequence) else set(values)
+        for setting in declared:
+            values[setting.name] = setting.parameter.merge(self._collect(
+                f"plugins.{setting.name}", (setting.name, *setting.aliases), setting.parameter,
+                "plugins"))
+        known = {n for s in declared for n in (s.name, *s.aliases)}
         for source, raw in self.sources:
-            section = raw.get("plugins") if source != ENV_SOURCE else None
-            if isinstance(section, Mapping):
-                for key in section:
-                    if key not in known:
-                        self.warnings.append(f"{source}: unknown plugin setting '{key}'")
+            section = raw.get("plugins") if source not in (ENV_SOURCE, CMDLINE_SOURCE) else None
+            for key in section if isinstance(section, Mapping) else ():
+                if key not in known:
+                    self.warnings.append(f"{_where(source, section, key)}: unknown plugin "
+                                         f"setting '{key}'")
         self._plugins = PluginSettings(values)
 
 
-def env_source(env: Mapping[str, str]) -> dict[str, str]:
-    """The ``CONDA_<KEY>`` variables that name known settings (and ``CONDA_PLUGINS_*``)."""
-    raw: dict[str, str] = {}
+def env_source(env: Mapping[str, str]) -> dict[str, Any]:
+    """The ``CONDA_<KEY>`` variables naming settings or aliases; ``CONDA_PLUGINS_<NAME>``
+    ones go under ``plugins`` (lowercased), like a file's ``plugins:`` section."""
+    raw: dict[str, Any] = {}
+    plugins: dict[str, str] = {}
     for name, value in env.items():
-        if not name.startswith("CONDA_"):
-            continue
-        key = name[6:].lower()
-        if key in SETTINGS or key.startswith("plugins_"):
+        key = name[6:].lower() if name.startswith("CONDA_") else ""
+        if key in SETTINGS or key in ALIASES:
             raw[key] = value
-        elif key in ALIASES:
-            raw[ALIASES[key]] = value
+        elif key.startswith("plugins_") and len(key) > 8:
+            plugins[key[8:]] = value
+    if plugins:
+        raw["plugins"] = plugins
     return raw
 
 
 def load_config(cmdline: Mapping[str, Any] | None = None,
                 env: Mapping[str, str] | None = None,
-                files: Sequence[Path] | None = None) -> Config:
-    """Read every source and return the resolved :class:`Config`."""
+                files: Sequence[Path] | None = None, *, strict: bool = True) -> Config:
+    """Read every source and return the resolved :class:`Config`.
+
+    Unreadable or malformed files raise :class:`ConfigurationError` here; a value of the
+    wrong type is raised too (the first one, naming file, line and key) unless ``strict``
+    is false: then it is raised when that setting is read (see :attr:`Config.errors`).
+    """
     env = os.environ if env is None else env
     sources: list[tuple[str, Mapping[str, Any]]] = [
         (str(path), read_condarc(path)) for path in (search_path(env) if files is None else files)
     ]
     sources.append((ENV_SOURCE, env_source(env)))
     sources.append((CMDLINE_SOURCE, {k: v for k, v in (cmdline or {}).items() if v is not None}))
-    return Config(sources, env)
+    config = Config(sources, env)
+    for error in config.errors.values() if strict else ():
+        raise error
+    return config
 
 
 _current: Config | None = None

@@ -13,30 +13,50 @@ from typing import Any
 
 import attrs
 
-_TRUE = frozenset({"true", "yes", "on", "1", "y"})
-_FALSE = frozenset({"false", "no", "off", "0", "n", "", "none", "null"})
+#: the words conda's ``boolify`` reads as booleans (strings from files, env vars, --set)
+_BOOLEAN_WORDS = {"true": True, "yes": True, "on": True, "y": True,
+                  "false": False, "no": False, "off": False, "n": False}
+_NOT_PARSED = object()
 
 
 def _type_name(types: tuple[type, ...]) -> str:
     return " or ".join(t.__name__ for t in types)
 
 
+def _parse_text(text: str, types: tuple[type, ...]) -> Any:
+    """A string read as a bool or number the way conda's ``typify`` does, if it can be."""
+    word = text.strip().lower()
+    if bool in types:
+        if word in _BOOLEAN_WORDS:
+            return _BOOLEAN_WORDS[word]
+        if word in ("1", "0") and not {int, str} & set(types):
+            return word == "1"
+    for kind in (int, float):
+        if kind in types:
+            try:
+                return kind(word)
+            except ValueError:
+                pass
+    return _NOT_PARSED
+
+
 def coerce_scalar(value: Any, types: tuple[type, ...], *, from_string: bool = False) -> Any:
-    """Return ``value`` as one of ``types``; strings from env vars are converted."""
-    if isinstance(value, bool) and bool in types:
-        return value
-    if from_string and isinstance(value, str):
-        text = value.strip().lower()
-        if bool in types and (text in _TRUE or text in _FALSE):
-            if str not in types or text in ("true", "false", "yes", "no"):
-                return text in _TRUE
-        for kind in (int, float):
-            if kind in types:
-                try:
-                    return kind(value)
-                except ValueError:
-                    pass
+    """Return ``value`` as one of ``types``, or raise ``ValueError`` with a short reason.
+
+    Strings are read as booleans or numbers where the type asks for one, wherever they come
+    from (``offline: yes`` in YAML 1.2 is a string; so is every env var): conda does the
+    same. ``from_string`` is accepted for symmetry with the parameters' ``load``.
+    """
+    if isinstance(value, str):
+        parsed = _parse_text(value, types)
+        if parsed is not _NOT_PARSED:
+            return parsed
+        if str in types:
+            return value
+        raise ValueError(f"expected {_type_name(types)}, got {value!r}")
     if isinstance(value, bool):
+        if bool in types:
+            return value
         raise ValueError(f"expected {_type_name(types)}, got a boolean")
     if isinstance(value, tuple(types)):
         return value

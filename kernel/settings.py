@@ -84,7 +84,8 @@ SETTINGS: dict[str, tuple[Parameter, str]] = {
     "deps_modifier": (P("not_set", str, _one_of("not_set", "no_deps", "only_deps")),
                       "How dependencies are treated."),
     "track_features": (S(str), "Features to track in every solve."),
-    "virtual_packages": (MapParameter(None), "Override virtual packages: name -> version (build for archspec)."),
+    "virtual_packages": (MapParameter(None),
+                         "Override virtual packages: name -> version (build for archspec)."),
     "subdir": (P(None, str), "Target platform subdir, e.g. linux-64."),
     "subdirs": (S(str), "Subdirs searched (default: subdir and noarch)."),
     # paths

@@ -198,8 +198,8 @@ class CondaVirtualPackage(CondaPlugin):
     ``version`` and ``build`` may be callables, evaluated only when the package is used.
     """
 
-    version: str | None | Callable[[], str | None]
-    build: str | None | Callable[[], str | None]
+    version: str | Callable[[], str | None] | None
+    build: str | Callable[[], str | None] | None
     override_entity: Literal["version", "build"] | None = None
     empty_override: Any = DROP
     version_validation: Callable[[str], str | None] | None = None
