@@ -48,7 +48,7 @@ class VirtualPackage:
     def to_record(self) -> Any:
         """This package as a :class:`kernel.models.PackageRecord`."""
         record_type = importlib.import_module("kernel.models").PackageRecord
-        return record_type(**attrs.asdict(self), fn=self.fn)
+        return record_type.from_json({**attrs.asdict(self), "fn": self.fn})
 
 
 def _condarc_text(key: str, value: Any) -> str:

@@ -1,0 +1,31 @@
+"""The index engine: channels' repodata fetched, cached and loaded lazily per name.
+
+Subcommands import this public module::
+
+    from plugins.index import load_index
+
+    index = load_index(channels=["conda-forge"], subdirs=["linux-64", "noarch"])
+    index.records("numpy")        # PackageRecords, highest-priority channel first
+    index.channel_rank(record)    # 0 for the first channel (0 for all when disabled)
+
+Modules: :mod:`.cache` (conda's cache layout, atomic writes, TTL), :mod:`.fetch` (HTTP,
+``.zst``, conditional requests, errors), :mod:`.sparse` (parse once, fast warm form),
+:mod:`.subdir` (one channel subdir), :mod:`.index` (the :class:`Index` RecordSource).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from plugins.index.index import Index, load_index, resolve_channels
+
+__all__ = ["Index", "load_index", "resolve_channels"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from plugins.index import index
+
+        return getattr(index, name)
+    raise AttributeError(f"module 'plugins.index' has no attribute {name!r}")

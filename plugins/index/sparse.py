@@ -1,0 +1,255 @@
+"""Repodata parsed once, then loaded per package name.
+
+:func:`scan` walks a ``repodata.json`` text with the C JSON scanner and records, for each
+package name, the file names and offsets of its records in ``packages`` and
+``packages.conda``; everything else (``info``, ``repodata_version``, ``removed``) is kept.
+:func:`pack` turns that into one string of file names and one array of *byte* offsets per
+name; it is written beside the raw file as a ``marshal`` file (the *sidecar*) stamped with
+the raw file's size, mtime and inode, so a warm start reads the small sidecar, then the raw
+bytes without decoding them. :meth:`SparseRepodata.raw_records` decodes only the records
+of the names asked for, all of one name in a single ``json.loads`` call.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import re
+from array import array
+from bisect import bisect_left
+from itertools import accumulate
+from json import decoder as _decoder
+from json import scanner as _scanner
+from json.decoder import JSONDecodeError
+from pathlib import Path
+from typing import Any
+
+FORMAT = 2
+PACKAGE_KEYS = ("packages", "packages.conda")
+_scan_once: Any = _scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+scanstring: Any = _decoder.scanstring  # type: ignore[attr-defined]
+WHITESPACE: Any = _decoder.WHITESPACE  # type: ignore[attr-defined]
+Offsets = dict[str, list[tuple[str, int, int]]]
+
+
+def _ws(text: str, idx: int) -> int:
+    return int(WHITESPACE.match(text, idx).end())
+
+
+def _expect(text: str, idx: int, char: str, what: str) -> int:
+    idx = _ws(text, idx)
+    if idx >= len(text):
+        raise JSONDecodeError("Unexpected end of data", text, idx)
+    if text[idx] != char:
+        raise JSONDecodeError(f"Expecting {what}", text, idx)
+    return _ws(text, idx + 1)
+
+
+def _value(text: str, idx: int) -> tuple[Any, int]:
+    try:
+        return _scan_once(text, idx)
+    except StopIteration as stop:
+        raise JSONDecodeError("Expecting value", text, stop.value) from None
+
+
+def _members(text: str, idx: int) -> Any:
+    """Yield ``(key, value_start)`` of a JSON object starting at ``idx``; the caller moves
+    on by sending back the end of each value; returns after the closing brace."""
+    idx = _expect(text, idx, "{", "'{'")
+    if idx < len(text) and text[idx] == "}":
+        return idx + 1
+    while True:
+        if idx >= len(text):
+            raise JSONDecodeError("Unexpected end of data", text, idx)
+        if text[idx] != '"':
+            raise JSONDecodeError("Expecting property name enclosed in double quotes", text, idx)
+        key, idx = scanstring(text, idx + 1)
+        idx = _expect(text, idx, ":", "':' delimiter")
+        idx = _ws(text, (yield key, idx))
+        if idx >= len(text):
+            raise JSONDecodeError("Unexpected end of data", text, idx)
+        if text[idx] == "}":
+            return idx + 1
+        if text[idx] != ",":
+            raise JSONDecodeError("Expecting ',' delimiter", text, idx)
+        idx = _ws(text, idx + 1)
+
+
+def _walk(text: str, idx: int, visit: Any) -> int:
+    members = _members(text, idx)
+    try:
+        key, start = next(members)
+        while True:
+            key, start = members.send(visit(key, start))
+    except StopIteration as done:
+        return int(done.value)
+
+
+_KEY = re.compile(r'[ \t\n\r]*"([^"\\]*)"[ \t\n\r]*:[ \t\n\r]*')
+_NEXT = re.compile(r"[ \t\n\r]*([,}])")
+
+
+def _packages(text: str, idx: int, offsets: Offsets) -> int:
+    """Record the offsets of every member of the ``packages`` object at ``idx``."""
+    idx = _expect(text, idx, "{", "'{'")
+    if text.startswith("}", idx):
+        return idx + 1
+    key_match, next_match, scan_once = _KEY.match, _NEXT.match, _scan_once
+    while True:
+        found = key_match(text, idx)
+        if found is not None:
+            fn, start = found.group(1), found.end()
+        else:  # an escaped file name, or an error that the general path reports
+            idx = _ws(text, idx)
+            if not text.startswith('"', idx):
+                raise JSONDecodeError("Expecting property name enclosed in double quotes",
+                                      text, idx)
+            fn, idx = scanstring(text, idx + 1)
+            start = _expect(text, idx, ":", "':' delimiter")
+        try:
+            record, end = scan_once(text, start)
+            offsets.setdefault(record["name"], []).append((fn, start, end))
+        except StopIteration as stop:
+            raise JSONDecodeError("Expecting value", text, stop.value) from None
+        except (KeyError, TypeError):
+            _package(text, fn, start, {})
+        sep = next_match(text, end)
+        if sep is None:
+            _expect(text, end, ",", "',' delimiter")
+        if sep.group(1) == "}":  # type: ignore[union-attr]
+            return sep.end()  # type: ignore[union-attr]
+        idx = sep.end()  # type: ignore[union-attr]
+
+
+def _package(text: str, fn: str, start: int, offsets: Offsets) -> int:
+    record, end = _value(text, start)
+    name = record.get("name") if isinstance(record, dict) else None
+    if not isinstance(name, str):
+        raise JSONDecodeError(f"record {fn!r} has no package name", text, start)
+    offsets.setdefault(name, []).append((fn, start, end))
+    return int(end)
+
+
+def scan(text: str) -> tuple[dict[str, Any], Offsets]:
+    """``(top-level values except packages, {name: [(fn, start, end), …]})``.
+
+    Raises ``json.JSONDecodeError`` (with line, column and position) on malformed or
+    truncated input, or when a record has no string ``name``.
+    """
+    meta: dict[str, Any] = {}
+    offsets: Offsets = {}
+
+    def top(key: str, start: int) -> int:
+        if key in PACKAGE_KEYS:
+            return _packages(text, start, offsets)
+        meta[key], end = _value(text, start)
+        return int(end)
+
+    end = _ws(text, _walk(text, 0, top))
+    if end != len(text):
+        raise JSONDecodeError("Extra data", text, end)
+    return meta, offsets
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+Packed = dict[str, tuple[str, bytes]]
+
+
+def pack(text: str, offsets: Offsets) -> Packed:
+    """Per name: file names joined by NUL, and (start, end) *byte* offsets as an array."""
+    runs = [(m.start(), len(m.group().encode()) - len(m.group()))
+            for m in _NON_ASCII.finditer(text)] if not text.isascii() else []
+    starts = [start for start, _ in runs]
+    extra = list(accumulate(e for _, e in runs))
+
+    def to_bytes(offset: int) -> int:
+        i = bisect_left(starts, offset)
+        return offset + (extra[i - 1] if i else 0)
+
+    packed: Packed = {}
+    for name, entries in offsets.items():
+        flat = array("q", (o for _, s, e in entries for o in (s, e)))
+        if runs:
+            flat = array("q", map(to_bytes, flat))
+        packed[name] = ("\0".join(fn for fn, _, _ in entries), flat.tobytes())
+    return packed
+
+
+class SparseRepodata:
+    """One subdir's repodata: names known at once, records decoded per name."""
+
+    def __init__(self, json_path: Path, meta: dict[str, Any], offsets: Packed,
+                 data: bytes | None = None, stamp: tuple[int, ...] = ()):
+        self.json_path = json_path
+        #: (size, mtime_ns, inode) of the raw file these offsets belong to
+        self.stamp = stamp
+        self.meta = meta
+        self.offsets = offsets
+        self._data = data
+
+    @property
+    def info(self) -> dict[str, Any]:
+        info = self.meta.get("info")
+        return info if isinstance(info, dict) else {}
+
+    def names(self) -> list[str]:
+        return list(self.offsets)
+
+    def data(self) -> bytes:
+        """The raw file; re-parsed when it is not the one the offsets were made from."""
+        if self._data is None:
+            with open(self.json_path, "rb") as f:
+                data = f.read()
+                stamp = stamp_of(os.fstat(f.fileno()))
+            if stamp != tuple(self.stamp):  # replaced since the sidecar was read
+                fresh = SparseRepodata.parse(self.json_path, data.decode("utf-8"), data, stamp)
+                self.meta, self.offsets, self.stamp = fresh.meta, fresh.offsets, stamp
+            self._data = data
+        return self._data
+
+    def raw_records(self, name: str) -> list[tuple[str, dict[str, Any]]]:
+        """``[(fn, raw record dict), …]`` of ``name``, in file order."""
+        if name not in self.offsets:
+            return []
+        data = self.data()
+        fns, raw_offsets = self.offsets.get(name, ("", b""))
+        pos = array("q")
+        pos.frombytes(raw_offsets)
+        body = b",".join([data[pos[i]:pos[i + 1]] for i in range(0, len(pos), 2)])
+        decoded = json.loads(b"[" + body + b"]")
+        return list(zip(fns.split("\0"), decoded, strict=True))
+
+    # -- the sidecar --------------------------------------------------------------------
+
+    def save(self, index_path: Path) -> None:
+        from plugins.index.cache import atomic_write
+
+        atomic_write(index_path, marshal.dumps((FORMAT, self.stamp, self.meta, self.offsets)))
+
+    @classmethod
+    def load(cls, json_path: Path, index_path: Path) -> SparseRepodata | None:
+        """From the sidecar, or ``None`` when it is missing, stale or unreadable."""
+        try:
+            stat = os.stat(json_path)
+            with open(index_path, "rb") as f:
+                data = marshal.loads(f.read())  # noqa: S302 - our own cache file, checked
+            version, stamp, meta, offsets = data
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
+        if (version, stamp) != (FORMAT, stamp_of(stat)) or not isinstance(meta, dict) or \
+                not isinstance(offsets, dict):
+            return None
+        return cls(json_path, meta, offsets, stamp=stamp)
+
+    @classmethod
+    def parse(cls, json_path: Path, text: str, data: bytes | None = None,
+              stamp: tuple[int, ...] = ()) -> SparseRepodata:
+        """From the raw file's ``text`` (``data`` is its bytes, when at hand)."""
+        meta, offsets = scan(text)
+        return cls(json_path, meta, pack(text, offsets),
+                   text.encode("utf-8") if data is None else data, stamp)
+
+
+def stamp_of(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)

@@ -1,0 +1,67 @@
+"""The fast form: scan offsets, packing to byte offsets, sidecar round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plugins.index.sparse import SparseRepodata, scan, stamp_of
+
+names = st.sampled_from(["a", "b", "pkg-é", "c"])
+text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=8)
+records = st.dictionaries(
+    st.text(alphabet="abcé-._0123456789", min_size=1, max_size=10),
+    st.fixed_dictionaries({"name": names, "version": text, "license": text,
+                           "depends": st.lists(text, max_size=3)}), max_size=12)
+
+
+def _write(tmp: Path, data: dict, ensure_ascii: bool) -> tuple[Path, bytes]:
+    raw = json.dumps(data, ensure_ascii=ensure_ascii, indent=1).encode()
+    path = tmp / "repodata.json"
+    path.write_bytes(raw)
+    return path, raw
+
+
+@settings(max_examples=60, deadline=None)
+@given(packages=records, conda=records, ensure_ascii=st.booleans())
+def test_raw_records_match_json_loads(tmp_path_factory: pytest.TempPathFactory,
+                                      packages: dict, conda: dict, ensure_ascii: bool) -> None:
+    tmp = tmp_path_factory.mktemp("sparse")
+    data = {"info": {"subdir": "noarch"}, "packages": packages, "packages.conda": conda}
+    path, raw = _write(tmp, data, ensure_ascii)
+    sparse = SparseRepodata.parse(path, raw.decode(), raw, stamp_of(os.stat(path)))
+    sparse.save(tmp / "x.idx")
+    warm = SparseRepodata.load(path, tmp / "x.idx")
+    assert warm is not None
+    for loaded in (sparse, warm):
+        for name in {r["name"] for r in (*packages.values(), *conda.values())}:
+            got = loaded.raw_records(name)
+            want = [(fn, r) for fn, r in (*packages.items(), *conda.items())
+                    if r["name"] == name]
+            assert got == want
+
+
+def test_replaced_raw_file_is_reparsed(tmp_path: Path) -> None:
+    path, raw = _write(tmp_path, {"packages": {"a-1-0.conda": {"name": "a"}}}, True)
+    SparseRepodata.parse(path, raw.decode(), raw, stamp_of(os.stat(path))).save(
+        tmp_path / "x.idx")
+    warm = SparseRepodata.load(path, tmp_path / "x.idx")
+    assert warm is not None
+    replacement = tmp_path / "new.json"
+    replacement.write_text(json.dumps({"packages": {"zz-9-0.conda": {"name": "a", "v": 2},
+                                                    "b-1-0.conda": {"name": "b"}}}))
+    os.replace(replacement, path)
+    assert warm.raw_records("a") == [("zz-9-0.conda", {"name": "a", "v": 2})]
+
+
+def test_scan_errors_have_positions() -> None:
+    with pytest.raises(json.JSONDecodeError) as info:
+        scan('{"packages": {"a": {"name": "a"}}, "info": [1,}')
+    assert (info.value.lineno, info.value.colno) == (1, 47)
+    with pytest.raises(json.JSONDecodeError, match="has no package name"):
+        scan('{"packages": {"a": {"version": "1"}}}')
