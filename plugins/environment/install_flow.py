@@ -1,0 +1,275 @@
+"""The path every environment-changing command takes, stage by stage.
+
+specs (command line, ``--file``) → index (``plugins.index``) → solve (the configured
+``conda_solvers`` plugin, with ``conda_pre_solves`` / ``conda_post_solves`` around it) →
+plan (``plugins.transaction.plan_transaction``) → display (``## Package Plan ##`` or
+``--json``) → confirm (``-y``; ``--dry-run`` stops here, having written nothing) → fetch
+and extract (``--download-only`` stops here) → :class:`plugins.transaction.Transaction`.
+
+Commands build a :class:`Change` and call :func:`run_change`; they never import a solver.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from kernel.errors import CondaError, PackagesNotFoundError
+
+ALREADY_INSTALLED = "All requested packages already installed."
+
+
+class SpecFileError(CondaError):
+    """A ``--file`` cannot be read or holds a line that is not a spec or package URL."""
+
+
+class PackageNotInstalledError(CondaError):
+    """``conda update`` named a package the environment does not have."""
+
+
+@dataclass
+class Change:
+    """What one command asks for (see the module docstring)."""
+
+    command: str
+    prefix: str
+    specs_to_add: list[Any] = field(default_factory=list)
+    specs_to_remove: list[Any] = field(default_factory=list)
+    explicit_urls: list[str] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    override_channels: bool = False
+    creating: bool = False
+    update_modifier: str | None = None
+    deps_modifier: str | None = None
+    force_reinstall: bool = False
+    force_remove: bool = False
+    download_only: bool = False
+    remove_all: bool = False
+    #: a ready RecordSource (``remove`` uses the installed records); None loads the index
+    source: Any = None
+
+
+# -- specs ------------------------------------------------------------------------------------
+
+
+def parse_specs(values: Sequence[str]) -> list[Any]:
+    """``MatchSpec`` of each value; a bad one raises naming it."""
+    from kernel.models import MatchSpec
+
+    return [MatchSpec(v) for v in values if v.strip()]
+
+
+def read_spec_files(paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``(specs, explicit package URLs)`` of ``--file`` files (``@EXPLICIT`` ones give URLs)."""
+    specs: list[str] = []
+    urls: list[str] = []
+    for path in paths:
+        try:
+            with open(os.path.expanduser(path), encoding="utf-8") as f:
+                lines = [line.split("#", 1)[0].strip() if not line.lstrip().startswith(
+                    ("http", "file:")) else line.strip() for line in f]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SpecFileError(f"cannot read spec file {path}: {exc}", path=path) from None
+        explicit = "@EXPLICIT" in lines
+        for line in lines:
+            if not line or line.startswith(("#", "@")):
+                continue
+            if explicit:
+                if "://" not in line:
+                    raise SpecFileError(f"{path}: '{line}' is not a package URL (the file "
+                                        f"is @EXPLICIT)", path=path)
+                urls.append(line)
+            else:
+                specs.append(line)
+    return specs, urls
+
+
+def spec_channels(specs: Sequence[Any]) -> list[str]:
+    """Channels named by ``channel::name`` specs (searched after ``-c``)."""
+    found = []
+    for spec in specs:
+        channel = spec.get("channel")
+        if channel is not None:
+            found.append(str(getattr(channel, "canonical_name", channel)))
+    return found
+
+
+# -- index and solve --------------------------------------------------------------------------
+
+
+def load_source(change: Change) -> Any:
+    if change.source is not None:
+        return change.source
+    from kernel.config import get_config
+    from plugins.index import load_index
+
+    channels = list(dict.fromkeys([*change.channels, *spec_channels(change.specs_to_add)]))
+    if get_config().dry_run:  # a dry run reads the repodata cache as it is, when it can
+        try:
+            return load_index(channels=channels, override_channels=change.override_channels,
+                              use_index_cache=True)
+        except CondaError:
+            pass
+    return load_index(channels=channels, override_channels=change.override_channels)
+
+
+def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
+    """Ask the configured solver plugin, with the pre/post-solve hooks around it."""
+    from kernel.config import get_config
+    from kernel.manager import get_plugin_manager
+    from kernel.models import MatchSpec
+    from kernel.types import SolveRequest
+    from plugins.prefix import PrefixData, read_pinned
+
+    config = get_config()
+    manager = get_plugin_manager()
+    solver = manager.find("conda_solvers", str(config.solver), what="solver")
+    prefix_data = PrefixData(change.prefix)
+    history: list[Any] = []
+    pinned: list[Any] = []
+    if installed:
+        for text in prefix_data.requested_specs_map().values():
+            try:
+                history.append(MatchSpec(text))
+            except CondaError:
+                continue
+        pinned = parse_specs(read_pinned(change.prefix))
+    pinned += parse_specs(list(config.pinned_packages))
+    request = SolveRequest(
+        source=source, specs_to_add=tuple(change.specs_to_add),
+        specs_to_remove=tuple(change.specs_to_remove), installed=tuple(installed),
+        history_specs=tuple(history), pinned=tuple(pinned),
+        virtual_packages=tuple(getattr(source, "virtual", ())),
+        channel_priority=config.channel_priority,
+        update_modifier=cast(Any, change.update_modifier or config.update_modifier),
+        deps_modifier=cast(Any, change.deps_modifier or config.deps_modifier),
+        force_remove=change.force_remove, force_reinstall=change.force_reinstall,
+        aggressive_update_packages=tuple(config.aggressive_update_packages),
+        add_pip_as_python_dependency=bool(config.add_pip_as_python_dependency))
+    for hook in manager.hook_results("conda_pre_solves"):
+        hook.action(frozenset(request.specs_to_add), frozenset(request.specs_to_remove))
+    result = solver.backend(request)
+    for hook in manager.hook_results("conda_post_solves"):
+        hook.action(str(config.repodata_fns[0]), tuple(result.unlink), tuple(result.link))
+    return result
+
+
+def explicit_records(urls: Sequence[str]) -> list[Any]:
+    """The repodata record of each ``@EXPLICIT`` URL, read from its channel's index."""
+    from plugins.index import load_index
+
+    records = []
+    for line in urls:
+        url, _, checksum = line.partition("#")
+        base, _, fn = url.rstrip("/").rpartition("/")
+        channel_url, _, subdir = base.rpartition("/")
+        if not fn.endswith((".conda", ".tar.bz2")) or not channel_url:
+            raise SpecFileError(f"'{line}' is not a package URL", url=line)
+        index = load_index(channels=[channel_url], subdirs=[subdir], override_channels=True,
+                           virtual=False)
+        name = fn.rsplit("-", 2)[0]
+        found = [r for r in index.records(name) if r.fn == fn]
+        if not found:
+            raise PackagesNotFoundError(f"package {fn} not found in {base}", url=line)
+        checksum = checksum.removeprefix("sha256:")
+        record = found[0]
+        if checksum and checksum not in (record.md5, record.sha256):
+            raise SpecFileError(f"checksum of {fn} in the file does not match its channel",
+                                url=line)
+        records.append(record)
+    return records
+
+
+# -- plan, confirm, transact ------------------------------------------------------------------
+
+
+def _final_records(change: Change, installed: Sequence[Any]) -> tuple[list[Any], set[str]]:
+    """The final environment and the names to relink even when unchanged."""
+    if change.remove_all:
+        return [], set()
+    if change.explicit_urls:
+        wanted = explicit_records(change.explicit_urls)
+        names = {r.name for r in wanted}
+        kept = [r for r in installed if r.name not in names]
+        return [*kept, *wanted], (names if change.force_reinstall else set())
+    if change.creating and not change.specs_to_add:
+        return [], set()  # an empty environment needs no channel
+    source = load_source(change)
+    result = solve(change, source, installed)
+    final = [r for r in result.records if not str(r.name).startswith("__")]
+    forced = {r.name for r in result.link} & {r.name for r in result.unlink}
+    return final, forced
+
+
+def _show(text: str) -> None:
+    from kernel import reporting
+    from kernel.config import get_config
+
+    if not get_config().json:
+        reporting.render(text)
+
+
+def _json(data: dict[str, Any]) -> None:
+    from kernel import reporting
+    from kernel.config import get_config
+
+    if get_config().json:
+        reporting.render(data)
+
+
+def run_change(change: Change) -> int:
+    """Solve, show, confirm and apply ``change``; returns the exit code."""
+    from kernel import reporting
+    from kernel.config import get_config
+    from kernel.errors import DryRunExit
+    from plugins.environment.plan_display import actions_json, plan_text
+    from plugins.package_cache import fetch_packages, find_entry
+    from plugins.prefix import PrefixData
+    from plugins.prefix.records import record_dict
+    from plugins.transaction import Transaction, plan_transaction, recover
+
+    config = get_config()
+    exists = os.path.isdir(os.path.join(change.prefix, "conda-meta"))
+    if exists and not config.dry_run:
+        recover(change.prefix)
+    current = PrefixData(change.prefix).records() if exists else []
+    for_solver = [] if change.creating else current
+    final, forced = _final_records(change, for_solver)
+    plan = plan_transaction(change.prefix, final, installed=current, force_reinstall=forced)
+    if plan.nothing_to_do and not change.creating and not change.download_only:
+        _show(f"\n# {ALREADY_INSTALLED}\n\n")
+        _json({"success": True, "message": ALREADY_INSTALLED})
+        return 0
+    to_fetch = [r for r in plan.link if find_entry(record_dict(r), None) is None]
+    specs = [str(s) for s in (change.specs_to_remove if change.command == "remove"
+                              else change.specs_to_add)]
+    _show(plan_text(change.prefix, plan.unlink, plan.link, specs=specs,
+                    removed=change.command == "remove", to_download=to_fetch))
+    actions = actions_json(change.prefix, plan.unlink, plan.link, to_fetch)
+    if config.dry_run:
+        if config.json:
+            reporting.render({"success": True, "dry_run": True, "prefix": change.prefix,
+                              "actions": actions})
+            return 0
+        raise DryRunExit("Dry run. Exiting.")
+    reporting.confirm()
+    if change.download_only:
+        fetch_packages(plan.link, progress=not (config.quiet or config.json))
+        _show("Downloaded packages; --download-only given, leaving the environment as it "
+              "is.\n")
+        _json({"success": True, "prefix": change.prefix, "actions": actions,
+               "download_only": True})
+        return 0
+    txn = Transaction(change.prefix, plan.unlink, plan.link,
+                      requested_specs=[] if change.command == "remove" else specs,
+                      removed_specs=specs if change.command == "remove" else [],
+                      command_line=sys.argv, progress=not (config.quiet or config.json))
+    txn.prepare()
+    _show("Preparing transaction: done\nVerifying transaction: done\n")
+    txn.execute()
+    _show("Executing transaction: done\n")
+    _json({"success": True, "prefix": change.prefix, "actions": actions})
+    return 0

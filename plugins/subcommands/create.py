@@ -1,0 +1,73 @@
+"""``conda create``: a new environment from a list of specs.
+
+Needs ``-n`` or ``-p``. ``create_default_packages`` are added unless
+``--no-default-packages``. An existing environment at the target is replaced (after a
+confirmation) by one crash-safe transaction that unlinks what is there; a non-empty folder
+that is not an environment is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator
+
+from kernel import hookimpl
+from kernel.errors import CondaError
+from kernel.types import CondaSubcommand
+
+SUMMARY = "Create a new conda environment from a list of specified packages."
+
+
+class DirectoryNotACondaEnvironmentError(CondaError):
+    """The target of ``create`` is a non-empty folder without ``conda-meta``."""
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    from plugins.subcommands.install import configure_parser as install_parser
+
+    install_parser(parser)
+    parser.add_argument("--no-default-packages", action="store_true",
+                        help="Ignore create_default_packages in the .condarc file.")
+
+
+def _activate_message(prefix: str, name: str | None) -> str:
+    target = name or prefix
+    return ("#\n# To activate this environment, use\n#\n"
+            f"#     $ conda activate {target}\n#\n"
+            "# To deactivate an active environment, use\n#\n#     $ conda deactivate\n\n")
+
+
+def execute(args: argparse.Namespace) -> int:
+    from kernel import reporting
+    from kernel.config import get_config
+    from plugins.environment.install_flow import parse_specs, run_change
+    from plugins.subcommands.install import build_change
+
+    change = build_change(args, "create", creating=True)
+    config = get_config()
+    prefix = change.prefix
+    if os.path.isdir(prefix) and not os.path.isdir(os.path.join(prefix, "conda-meta")) \
+            and os.listdir(prefix):
+        raise DirectoryNotACondaEnvironmentError(
+            f"The target directory exists, but it is not a conda environment: {prefix}",
+            prefix=prefix)
+    if os.path.isdir(os.path.join(prefix, "conda-meta")) and not config.dry_run:
+        if not config.json:
+            reporting.warn(f"A conda environment already exists at '{prefix}'")
+        reporting.confirm("Remove existing environment")
+    if not args.no_default_packages:
+        named = {s.name for s in change.specs_to_add}
+        extra = [s for s in parse_specs(list(config.create_default_packages))
+                 if s.name not in named]
+        change.specs_to_add.extend(extra)
+    code = run_change(change)
+    if code == 0 and not config.json and not config.dry_run and not change.download_only:
+        reporting.render(_activate_message(prefix, getattr(args, "name", None)))
+    return code
+
+
+@hookimpl
+def conda_subcommands() -> Iterator[CondaSubcommand]:
+    yield CondaSubcommand(name="create", summary=SUMMARY, action=execute,
+                          configure_parser=configure_parser)

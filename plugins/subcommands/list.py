@@ -1,0 +1,163 @@
+"""``conda list``: the packages installed in an environment, in conda's formats.
+
+Plain output is conda's table (``# packages in environment at PREFIX:``, columns Name,
+Version, Build, Channel; the channel is shown unless it is ``defaults``, or always with
+``--show-channel-urls``). ``--json`` prints a list of conda's ``dist_fields_dump`` dicts;
+``--export`` prints ``name=version=build`` lines, ``--explicit`` an ``@EXPLICIT`` file of
+URLs (``--md5`` / ``--sha256`` append the checksum after ``#``); ``--revisions`` prints
+``conda-meta/history``. ``REGEX`` keeps only packages whose name matches it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from kernel import hookimpl
+from kernel.types import CondaSubcommand
+
+SUMMARY = "List installed packages in a conda environment."
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    from plugins.environment.prefix_args import add_prefix_args
+
+    parser.add_argument("regex", nargs="?", help="List only packages matching this regular "
+                                                 "expression.")
+    add_prefix_args(parser)
+    parser.add_argument("-f", "--full-name", action="store_true",
+                        help="Only search for full names, i.e., ^<regex>$.")
+    parser.add_argument("--show-channel-urls", action="store_true", default=None,
+                        help="Show channel urls.")
+    parser.add_argument("-c", "--canonical", action="store_true",
+                        help="Output canonical names of packages only.")
+    formats = parser.add_mutually_exclusive_group()
+    formats.add_argument("-e", "--export", action="store_true",
+                         help="Output explicit, machine-readable requirement strings instead "
+                              "of human-readable lists of packages.")
+    formats.add_argument("--explicit", action="store_true",
+                         help="List explicitly all installed conda packages with URL.")
+    formats.add_argument("-r", "--revisions", action="store_true",
+                         help="List the revision history.")
+    checksum = parser.add_mutually_exclusive_group()
+    checksum.add_argument("--md5", action="store_true", help="Add MD5 hashsum when using "
+                                                             "--explicit.")
+    checksum.add_argument("--sha256", action="store_true", help="Add SHA256 hashsum when "
+                                                                "using --explicit.")
+
+
+def _select(records: Sequence[dict[str, Any]], regex: str | None,
+            full_name: bool) -> list[dict[str, Any]]:
+    from kernel.errors import ArgumentError
+
+    if not regex:
+        return list(records)
+    pattern = f"^{regex}$" if full_name else regex
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ArgumentError(f"invalid regular expression '{regex}': {exc}",
+                            regex=regex) from None
+    return [r for r in records if compiled.search(str(r["name"]))]
+
+
+def export_header(subdir: str) -> str:
+    from kernel import __version__
+
+    return ("# This file may be used to create an environment using:\n"
+            "# $ conda create --name <env> --file <this file>\n"
+            f"# platform: {subdir}\n# created-by: microconda {__version__}\n")
+
+
+def human_lines(prefix: str, records: Sequence[dict[str, Any]],
+                show_channel_urls: bool | None) -> str:
+    from plugins.environment.plan_display import channel_parts
+
+    lines = [f"# packages in environment at {prefix}:", "#",
+             f"# {'Name':<23} {'Version':<15} {'Build':>15}  Channel"]
+    for data in records:
+        line = f"{data['name']:<25} {data['version']:<15} {data['build']:>15}"
+        canonical, _ = channel_parts(data)
+        if show_channel_urls or (show_channel_urls is None and canonical != "defaults"):
+            line += f"  {canonical}"
+        lines.append(line.rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def explicit_lines(records: Sequence[dict[str, Any]], subdir: str, checksum: str | None) -> str:
+    from kernel.session import strip_credentials
+
+    lines = [export_header(subdir).rstrip("\n"), "@EXPLICIT"]
+    for data in records:
+        url = data.get("url")
+        if not url:
+            lines.append(f"# no URL for: {data.get('fn') or data['name']}")
+            continue
+        url = strip_credentials(str(url))
+        value = data.get(checksum) if checksum else None
+        lines.append(f"{url}#{value}" if value else url)
+    return "\n".join(lines) + "\n"
+
+
+def revisions(prefix: str, as_json: bool) -> Any:
+    from plugins.prefix import History
+
+    out: list[dict[str, Any]] = []
+    text: list[str] = []
+    for number, rev in enumerate(History(prefix).revisions()):
+        removed = {d.rsplit("::", 1)[-1].rsplit("-", 2)[0]: d for d in rev.unlinked}
+        added = {d.rsplit("::", 1)[-1].rsplit("-", 2)[0]: d for d in rev.linked}
+        changed = sorted(set(removed) & set(added))
+        entry: dict[str, Any] = {"date": rev.date, "rev": number,
+                 "install": sorted(d for n, d in added.items() if n not in removed),
+                 "remove": sorted(d for n, d in removed.items() if n not in added),
+                 "upgrade": [f"{removed[n]} -> {added[n]}" for n in changed],
+                 "downgrade": []}
+        out.append(entry)
+        text.append(f"{rev.date}  (rev {number})")
+        text += [f"    {n}  {{{removed[n]} -> {added[n]}}}" for n in changed]
+        text += [f"    -{d}" for d in entry["remove"]]
+        text += [f"    +{d}" for d in entry["install"]]
+        text.append("")
+    return out if as_json else "\n".join(text) + ("\n" if text else "")
+
+
+def execute(args: argparse.Namespace) -> int:
+    from kernel import reporting
+    from plugins.environment.plan_display import dist_fields, dist_name
+    from plugins.environment.prefix_args import apply_overrides
+    from plugins.environment.resolve_prefix import resolve_prefix
+    from plugins.prefix import PrefixData
+
+    config = apply_overrides(args)
+    prefix = resolve_prefix(args, config)
+    if args.revisions:
+        reporting.render(revisions(prefix, bool(config.json)))
+        return 0
+    raw = PrefixData(prefix).raw_records()
+    records = _select([raw[n] for n in sorted(raw)], args.regex, args.full_name)
+    subdir = str(config.subdir)
+    if config.json:
+        reporting.render([dist_fields(r) for r in records])
+    elif args.explicit:
+        checksum = "md5" if args.md5 else ("sha256" if args.sha256 else None)
+        reporting.render(explicit_lines(records, subdir, checksum))
+    elif args.export:
+        reporting.render(export_header(subdir) + "".join(
+            f"{r['name']}={r['version']}={r['build']}\n" for r in records))
+    elif args.canonical:
+        from plugins.environment.plan_display import channel_parts
+
+        reporting.render("".join(f"{channel_parts(r)[0]}/{r.get('subdir')}::{dist_name(r)}\n"
+                                 for r in records))
+    else:
+        reporting.render(human_lines(prefix, records, config.show_channel_urls))
+    return 0
+
+
+@hookimpl
+def conda_subcommands() -> Iterator[CondaSubcommand]:
+    yield CondaSubcommand(name="list", summary=SUMMARY, action=execute,
+                          configure_parser=configure_parser)
