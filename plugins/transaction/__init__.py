@@ -1,0 +1,27 @@
+"""The transaction engine: plan, link and unlink packages in a prefix, crash-safely.
+
+Public API (commands import it inside their actions)::
+
+    from plugins.transaction import Transaction, plan_transaction, recover, PrefixLock
+
+    recover(prefix)                                   # first, in every mutating command
+    plan = plan_transaction(prefix, solve_result.records)
+    txn = Transaction(prefix, plan.unlink, plan.link, requested_specs=specs,
+                      command_line=sys.argv)
+    txn.execute()                                     # never under --dry-run
+"""
+
+from __future__ import annotations
+
+from plugins.transaction.linking import COPY, HARDLINK, SOFTLINK
+from plugins.transaction.lock import PrefixLock
+from plugins.transaction.placeholders import PREFIX_PLACEHOLDER, PaddingError, replace_prefix
+from plugins.transaction.plan import TransactionPlan, plan_transaction, toposort
+from plugins.transaction.recovery import needs_recovery, recover
+from plugins.transaction.scripts import LinkScriptError
+from plugins.transaction.transaction import LinkSettings, Transaction, TransactionResult
+
+__all__ = ["COPY", "HARDLINK", "PREFIX_PLACEHOLDER", "SOFTLINK", "LinkScriptError",
+           "LinkSettings", "PaddingError", "PrefixLock", "Transaction", "TransactionPlan",
+           "TransactionResult", "needs_recovery", "plan_transaction", "recover",
+           "replace_prefix", "toposort"]
