@@ -1,0 +1,105 @@
+"""fish: single-quoted values (only ``\\`` and ``'`` escaped), ``PATH`` as a list.
+
+fish keeps the prompt in a function, so activation exports ``CONDA_PROMPT_MODIFIER`` and the
+hook wraps ``fish_prompt`` once to print it (when ``changeps1`` is on).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from plugins.shells.dialect import Dialect, HookInfo
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+def quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+_FUNCTIONS = r"""
+function __conda_exe
+    if test -n "$_CE_M"
+        command $CONDA_EXE $_CE_M $_CE_CONDA $argv
+    else
+        command $CONDA_EXE $argv
+    end
+end
+
+function __conda_activate
+    set -l __conda_script (__conda_exe @SHELL@ $argv)
+    or return $status
+    string join \n -- $__conda_script | source
+end
+
+function conda --description 'conda, with activate and deactivate run in this shell'
+    if test (count $argv) -lt 1
+        __conda_exe
+        return $status
+    end
+    switch $argv[1]
+        case activate deactivate
+            __conda_activate $argv
+        case install update upgrade remove uninstall
+            __conda_exe $argv
+            or return $status
+            __conda_activate reactivate
+        case '*'
+            __conda_exe $argv
+    end
+end
+
+if not set -q CONDA_SHLVL
+    set -gx CONDA_SHLVL 0
+end
+"""
+
+_PROMPT = r"""
+if functions -q fish_prompt; and not functions -q __conda_fish_prompt_orig
+    functions -c fish_prompt __conda_fish_prompt_orig
+    functions -e fish_prompt
+    function fish_prompt
+        if set -q CONDA_PROMPT_MODIFIER
+            printf '%s' "$CONDA_PROMPT_MODIFIER"
+        end
+        __conda_fish_prompt_orig
+    end
+end
+"""
+
+
+class FishDialect(Dialect):
+    name = "fish"
+    script_extension = ".fish"
+    command_join = ";\n"
+
+    def quote(self, value: str) -> str:
+        return quote(value)
+
+    def export(self, name: str, value: str) -> str:
+        return f"set -gx {name} {quote(value)}"
+
+    def export_path(self, entries: Sequence[str]) -> str:
+        return "set -gx PATH " + " ".join(quote(e) for e in entries)
+
+    def unset(self, name: str) -> str:
+        return f"set -e {name}"
+
+    def set_var(self, name: str, value: str) -> str:
+        return f"set -g {name} {quote(value)}"
+
+    def source(self, path: str) -> str:
+        return f"source {quote(path)}"
+
+    def hook(self, info: HookInfo) -> str:
+        lines = [self.export(k, v) if v else f"set -gx {k}" for k, v in info.exe_vars.items()]
+        text = "\n".join(lines) + "\n" + _FUNCTIONS.replace("@SHELL@", f"shell.{self.name}")
+        if info.changeps1:
+            text += _PROMPT
+        if info.activate_base:
+            text += "conda activate base\n"
+        return text
+
+
+DIALECT = FishDialect()

@@ -1,0 +1,91 @@
+"""PowerShell: single-quoted values (``'`` doubled), ``$Env:`` variables, a ``conda`` function.
+
+The hook defines ``conda`` as a global function: ``activate``/``deactivate`` run
+``conda shell.powershell …`` and ``Invoke-Expression`` its output; other commands run the
+executable. With ``changeps1`` the current ``prompt`` function is wrapped once so it starts
+with ``$Env:CONDA_PROMPT_MODIFIER``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from plugins.shells.dialect import Dialect, HookInfo
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+_FUNCTIONS = r"""
+function global:__Conda-Exe {
+    if ($Env:_CE_M) { & $Env:CONDA_EXE $Env:_CE_M $Env:_CE_CONDA @args }
+    else { & $Env:CONDA_EXE @args }
+}
+
+function global:__Conda-Activate {
+    $script = (__Conda-Exe '@SHELL@' @args) -join "`n"
+    if ($LASTEXITCODE -ne 0) { return }
+    if ($script) { Invoke-Expression $script }
+}
+
+function global:conda {
+    $cmd = if ($args.Count -gt 0) { $args[0] } else { '' }
+    switch -Exact ($cmd) {
+        { $_ -in 'activate', 'deactivate' } { __Conda-Activate @args; break }
+        { $_ -in 'install', 'update', 'upgrade', 'remove', 'uninstall' } {
+            __Conda-Exe @args
+            if ($LASTEXITCODE -eq 0) { __Conda-Activate 'reactivate' }
+            break
+        }
+        default { __Conda-Exe @args }
+    }
+}
+
+if (-not (Test-Path Env:CONDA_SHLVL)) { $Env:CONDA_SHLVL = '0' }
+"""
+
+_PROMPT = r"""
+if (-not (Test-Path Function:\__Conda-Prompt-Orig)) {
+    Copy-Item Function:\prompt Function:\__Conda-Prompt-Orig
+    function global:prompt {
+        if ($Env:CONDA_PROMPT_MODIFIER) { Write-Host $Env:CONDA_PROMPT_MODIFIER -NoNewline }
+        __Conda-Prompt-Orig
+    }
+}
+"""
+
+
+def quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class PowerShellDialect(Dialect):
+    name = "powershell"
+    script_extension = ".ps1"
+
+    def quote(self, value: str) -> str:
+        return quote(value)
+
+    def export(self, name: str, value: str) -> str:
+        return f"$Env:{name} = {quote(value)}"
+
+    def export_path(self, entries: Sequence[str]) -> str:
+        return self.export("PATH", os.pathsep.join(entries))
+
+    def unset(self, name: str) -> str:
+        return f"Remove-Item -ErrorAction SilentlyContinue Env:{name}"
+
+    def source(self, path: str) -> str:
+        return f". {quote(path)}"
+
+    def hook(self, info: HookInfo) -> str:
+        lines = [self.export(k, v) for k, v in info.exe_vars.items()]
+        text = "\n".join(lines) + "\n" + _FUNCTIONS.replace("@SHELL@", f"shell.{self.name}")
+        if info.changeps1:
+            text += _PROMPT
+        if info.activate_base:
+            text += "conda activate base\n"
+        return text
+
+
+DIALECT = PowerShellDialect()
