@@ -232,15 +232,13 @@ def _dispatch(argv: list[str], overrides: dict[str, Any], command: str | None) -
     config = load_config(overrides)
     set_config(config)
     _setup_logging(int(config.verbosity))
-    for line in config.warnings:
-        print(f"warning: {line}", file=sys.stderr)
 
     from kernel.manager import get_plugin_manager
 
     manager = get_plugin_manager()
-    for line in manager.warnings:
-        print(f"warning: {line}", file=sys.stderr)
     config.bind_plugin_settings(manager.hook_results("conda_settings"))
+    for line in (*config.warnings, *manager.warnings):
+        print(f"warning: {line}", file=sys.stderr)
     subcommands = manager.hook_results("conda_subcommands")
     names = sorted({n for r in subcommands for n in (r.name, *r.aliases)})
     if command is not None and command not in names:

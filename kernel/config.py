@@ -293,7 +293,7 @@ class Config:
                 "https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r",
                 *(("https://repo.anaconda.com/pkgs/msys2",) if sys.platform == "win32" else ())),
             "subdir": host_subdir,
-            "subdirs": lambda: (v["subdir"], "noarch"),
+            "subdirs": lambda: (v.get("subdir") or host_subdir(), "noarch"),
         }
         for key, make in defaults.items():
             if key not in self.errors and not v[key]:
