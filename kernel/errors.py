@@ -114,3 +114,25 @@ class CondaSystemExit(CondaError):
     """The user declined a prompt (answered no); conda exits 0 with a message."""
 
     return_code = 0
+
+
+class InvalidChannel(CondaError, ValueError):
+    """A channel name, URL or path that cannot be parsed (the message masks credentials)."""
+
+    def __init__(self, channel: str, details: str = ""):
+        self.channel = channel
+        msg = f"Invalid channel '{channel}'" + (f": {details}" if details else "")
+        super().__init__(msg, channel=channel)
+
+
+class InvalidPackageRecord(CondaError, ValueError):
+    """A package record (repodata entry, index.json, conda-meta file) that is malformed."""
+
+    def __init__(self, record: str, details: str = ""):
+        self.record = record
+        msg = f"Invalid package record '{record}'" + (f": {details}" if details else "")
+        super().__init__(msg, record=record)
+
+
+class IncompatibleMatchSpecs(InvalidMatchSpec):
+    """Two specs for the same package cannot be merged (e.g. two different exact builds)."""

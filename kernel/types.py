@@ -36,6 +36,10 @@ def _names(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(_plugin_name(v) for v in values)
 
 
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(v) for v in values)
+
+
 def _frozenset_of_names(values: Iterable[str]) -> frozenset[str]:
     return frozenset(_plugin_name(v) for v in values)
 
@@ -308,7 +312,7 @@ class CondaReporterBackend(CondaPlugin):
 class CondaPackageExtractor(CondaPlugin):
     """``extract(source_archive, destination_dir)`` unpacks files ending in ``extensions``."""
 
-    extensions: tuple[str, ...] = attrs.field(converter=tuple)
+    extensions: tuple[str, ...] = attrs.field(converter=_strings)
     extract: Callable[[str, str], None]
 
 
@@ -339,7 +343,7 @@ class CondaEnvironmentExporter(CondaPlugin):
     """Writes an environment: ``export(environment) -> str`` in this format."""
 
     aliases: tuple[str, ...] = attrs.field(converter=_names)
-    default_filenames: tuple[str, ...] = attrs.field(converter=tuple)
+    default_filenames: tuple[str, ...] = attrs.field(converter=_strings)
     export: Callable[[Any], str]
 
 
