@@ -1,0 +1,96 @@
+"""CNF for the reduced index, in conda's model.
+
+One variable per record, one per package name (true when some record of the name is
+installed, then exactly one is); for each record and dependency, ``¬record ∨ spec``, where
+a spec's literal is the disjunction of its candidates (plus ``¬name`` for an optional
+spec: absent or satisfied). Spec literals are memoised, so a spec shared by a hundred
+records costs one auxiliary variable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from plugins.solvers.sat.cardinality import all_of, any_of, at_most_one
+from plugins.solvers.sat.clauses import Clauses
+from plugins.solvers.sat.pool import Dep, Pool
+
+
+class Encoding:
+    """Variables and base clauses of one reduced index."""
+
+    def __init__(self, pool: Pool, reduced: Iterable[int]) -> None:
+        self.pool = pool
+        self.clauses = c = Clauses()
+        kept = set(reduced)
+        self.groups: dict[str, list[int]] = {}
+        for i in kept:
+            self.groups.setdefault(pool.names[i], [])
+        for name, members in self.groups.items():
+            members.extend(i for i in pool.group(name) if i in kept)
+        self.var: dict[int, int] = {}
+        self.record_of: dict[int, int] = {}
+        self.name_var: dict[str, int] = {}
+        self.group_of: dict[int, str] = {}
+        self.trackers: dict[str, list[int]] = {}
+        self._lits: dict[str, int] = {}
+        for name, members in self.groups.items():
+            lits = []
+            for i in members:
+                v = c.new_var()
+                self.var[i] = v
+                self.record_of[v] = i
+                self.group_of[v] = name
+                lits.append(v)
+                for feat in pool.records[i].track_features or ():
+                    self.trackers.setdefault(feat, []).append(i)
+            m = self.name_var[name] = c.new_var()
+            at_most_one(c, lits)
+            c.add([-m, *lits])
+            for v in lits:
+                c.add([-v, m])
+        true = c.true
+        for i, v in self.var.items():
+            for dep in pool.depends(i):
+                lit = self.lit(dep)
+                if lit == true:
+                    continue
+                c.add([-v] if lit == -true else [-v, lit])
+
+    def lit(self, dep: Dep) -> int:
+        """The literal that is true exactly when ``dep`` is satisfied."""
+        found = self._lits.get(dep.key)
+        if found is not None:
+            return found
+        c = self.clauses
+        if dep.feature:
+            found = any_of(c, [self.var[i] for i in self.trackers.get(dep.feature, ())])
+        else:
+            group = self.groups.get(dep.name, [])
+            ok = self.pool.match_set(dep)
+            libs = [i for i in group if i in ok]
+            if not group:
+                found = c.true if dep.optional else -c.true
+            elif len(libs) == len(group):
+                found = c.true if dep.optional else self.name_var[dep.name]
+            else:
+                lits = [self.var[i] for i in libs]
+                if dep.optional:
+                    lits.append(-self.name_var[dep.name])
+                found = any_of(c, lits)
+        self._lits[dep.key] = found
+        return found
+
+    def feature_lit(self, feature: str) -> int:
+        return self.lit(Dep("@" + feature, "", None, False, feature))
+
+    def both(self, a: int, b: int) -> int:
+        key = f"&{a}&{b}"
+        found = self._lits.get(key)
+        if found is None:
+            found = self._lits[key] = all_of(self.clauses, a, b)
+        return found
+
+    def chosen(self, model: list[bool]) -> list[int]:
+        """Record numbers true in ``model``."""
+        return [i for i, v in self.var.items() if model[v]]

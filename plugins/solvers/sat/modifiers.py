@@ -1,0 +1,111 @@
+"""From a :class:`~kernel.types.SolveRequest` to the top-level specs of one SAT solve.
+
+This is conda's ``Solver._collect_all_metadata`` / ``_remove_specs`` / ``_add_specs`` in
+short: history specs and virtual packages are kept; installed packages get their record as
+*target* (keep it unless something better is needed) or are frozen; aggressive updates
+float; pins constrain; python stays on its minor version unless asked for; the request
+itself overrides anything of the same name. Removals drop the removed records and, unless
+``force_remove``, everything installed that depends on them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from plugins.solvers.sat.pool import Pool, Req
+
+if TYPE_CHECKING:
+    from kernel.types import SolveRequest
+
+
+def exact_spec(pool: Pool, i: int) -> Any:
+    rec = pool.records[i]
+    return pool._matchspec(f"{rec.name} {rec.version} {rec.build}")
+
+
+def removed_records(request: SolveRequest, pool: Pool) -> tuple[set[int], list[str]]:
+    """Installed records the removal takes away, and the remove specs that match none."""
+    installed = pool.installed
+    gone = {i for i in installed for s in request.specs_to_remove if s.match(pool.records[i])}
+    unmatched = [str(s) for s in request.specs_to_remove
+                 if not any(s.match(pool.records[i]) for i in installed)]
+    if not request.force_remove:
+        changed = True
+        while changed:
+            changed = False
+            gone_names = {pool.names[i] for i in gone}
+            for i in installed:
+                if i not in gone and any(d.name in gone_names and not d.optional
+                                         for d in pool.depends(i)):
+                    gone.add(i)
+                    changed = True
+    return gone, unmatched
+
+
+def build(request: SolveRequest, pool: Pool, gone: set[int]) -> list[Req]:
+    """The top-level specs, one per name (pins may add optional ones)."""
+    dep = pool.dep_of_spec
+    ms = pool._matchspec
+    installed = {pool.names[i]: i for i in pool.installed if i not in gone}
+    gone_names = {pool.names[i] for i in gone} - installed.keys()
+    history = {s.name: s for s in request.history_specs}
+    aggressive = set(request.aggressive_update_packages)
+    modifier = request.update_modifier
+    added = {s.name for s in request.specs_to_add}
+    reqs: dict[str, Req] = {}
+    for name, spec in history.items():
+        reqs[name] = Req(dep(spec), "history")
+    for rec in request.virtual_packages:
+        reqs.setdefault(rec.name, Req(dep(ms(rec.name)), "virtual"))
+    for name in installed:
+        if not history or name in aggressive:
+            reqs[name] = Req(dep(ms(name)), "installed")
+    for name in gone_names:
+        reqs.pop(name, None)
+
+    if modifier == "update_all":
+        if history:
+            reqs = {n: Req(dep(ms(n)), "history") if n in history else r for n, r in reqs.items()}
+        else:
+            reqs = {n: r for n, r in reqs.items() if r.origin == "virtual"}
+            reqs.update((n, Req(dep(ms(n)), "installed")) for n in installed)
+    else:
+        freeze = modifier == "freeze_installed" and bool(history)
+        for name, req in list(reqs.items()):
+            i = installed.get(name)
+            if i is None or req.dep.spec is None or not req.dep.spec.match(pool.records[i]):
+                continue
+            if name in aggressive:
+                reqs[name] = Req(dep(ms(name)), "aggressive")
+            elif freeze and name not in added:
+                reqs[name] = Req(dep(exact_spec(pool, i)), req.origin)
+            else:
+                reqs[name] = Req(req.dep, req.origin, i)
+        if freeze:
+            for name, i in installed.items():
+                if name not in reqs and name not in added:
+                    reqs[name] = Req(dep(exact_spec(pool, i)), "installed")
+
+    python = installed.get("python")
+    if python is not None and "python" not in added and modifier != "update_all":
+        current = reqs.get("python")
+        if current is None or getattr(current.dep.spec, "version", None) is None:
+            minor = ".".join(pool.records[python].version.split(".")[:2])
+            target = current.target if current else None
+            reqs["python"] = Req(dep(ms(f"python {minor}.*")), "installed", target)
+
+    for name in aggressive:
+        if name in reqs and reqs[name].target is not None:
+            reqs[name] = Req(dep(ms(name)), "aggressive")
+    for spec in request.specs_to_add:
+        reqs[spec.name] = Req(dep(spec), "requested")
+
+    result = list(reqs.values())
+    if not request.ignore_pinned:
+        wanted = {s.name: set(pool.matches(dep(s))) for s in request.specs_to_add}
+        for pin in request.pinned:
+            pinned = dep(pin, optional=True)
+            if pin.name in wanted and not wanted[pin.name] & set(pool.matches(pinned)):
+                continue  # conda: the explicit request overrides a pin it cannot meet
+            result.append(Req(pinned, "pinned"))
+    return result

@@ -1,0 +1,191 @@
+"""Shrink the problem to the records the specs can reach, the way conda does.
+
+conda's answers depend on this step, not only its speed: the version metrics rank the
+candidates *that survive it*. So we keep conda's rules (``Resolve.get_reduced_index``):
+
+1. *Filter* (twice over): a name's candidates must match the top-level specs of that name
+   and every one of its parents' specs; a candidate whose non-optional dependency has no
+   surviving match is dropped; under strict channel priority only the best channel of a
+   name survives. The filter follows the dependencies that *all* surviving candidates of
+   a name share, since only those are certain to be needed.
+2. *Walk*: from each top-level spec's valid candidates, add the candidates of their
+   dependencies recursively, skipping a dependency that is broader than a spec already
+   known for its name, and skipping features (a feature is a soft dependency: it must be
+   present but does not pull anything in), except directly under a top-level candidate.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+
+from plugins.solvers.sat.pool import Dep, Pool, strictness
+
+
+class Reducer:
+    def __init__(self, pool: Pool, strict: bool) -> None:
+        self.pool = pool
+        self.strict = strict
+        #: record → False (kept) or the reason it was filtered out
+        self.filter_out: dict[int, str | bool] = {}
+        self._strict_rank: dict[str, int] = {}
+        self._cp_applied: set[str] = set()
+        self._snames: set[str] = set()
+        self._explicit_pool: dict[str, set[int]] = {}
+
+    def strict_rank(self, name: str) -> int:
+        rank = self._strict_rank.get(name)
+        if rank is None:
+            ranks = [self.pool.rank(i) for i in self.pool.group(name)]
+            rank = self._strict_rank[name] = min(ranks) if ranks else 0
+        return rank
+
+    def run(self, explicit: Sequence[Dep]) -> set[int]:
+        explicit = sorted(explicit, key=lambda d: (self._exactness(d), d.key), reverse=True)
+        for dep in explicit:
+            self._explicit_pool.setdefault(dep.name, set()).update(self.pool.matches(dep))
+        for _ in range(2):
+            self._snames.clear()
+            queue = deque(explicit)
+            while queue:
+                dep = queue.popleft()
+                if self._filter_group([dep]):
+                    queue.append(dep)
+        return self._walk(explicit)
+
+    def _exactness(self, dep: Dep) -> int:
+        value = strictness(dep.spec)
+        if value == 3:
+            found = self.pool.matches(dep)
+            if found:
+                value += sum(strictness(d.spec) for d in self.pool.depends(found[0])
+                             if d.spec is not None and not d.optional)
+        return value
+
+    def _alive(self, i: int) -> bool:
+        return not self.filter_out.get(i, False)
+
+    def _filter_group(self, specs: Sequence[Dep]) -> bool | None:
+        pool = self.pool
+        name = specs[0].name
+        group = pool.group(name)
+        filter_out = self.filter_out
+        if group and self.strict and name not in self._cp_applied:
+            best = self.strict_rank(name)
+            for i in group:
+                if pool.rank(i) != best:
+                    filter_out[i] = "removed by strict channel priority"
+            self._cp_applied.add(name)
+        sets = [pool.match_set(d) for d in specs]
+        explicit = self._explicit_pool.get(name)
+        old = new = 0
+        for i in group:
+            if filter_out.setdefault(i, False):
+                continue
+            old += 1
+            if not any(i in s for s in sets) or (explicit and i not in explicit):
+                filter_out[i] = "incompatible with the required specs"
+                continue
+            if any(not d.optional and not any(self._alive(j) for j in pool.matches(d))
+                   for d in pool.depends(i)):
+                filter_out[i] = "unsatisfiable dependencies"
+                continue
+            new += 1
+        reduced = new < old
+        if any(d.optional for d in specs):
+            return reduced
+        if new == 0:
+            return None
+        if reduced or name not in self._snames:
+            self._snames.add(name)
+            shared: dict[str, list[Dep]] = {}
+            for i in group:
+                if self._alive(i):
+                    for d in pool.depends(i):
+                        if not d.optional and not d.feature and d.name:
+                            shared.setdefault(d.name, []).append(d)
+            for deps in shared.values():
+                if len(deps) >= new:
+                    unique = list({d.key: d for d in deps}.values())
+                    res = self._filter_group(unique)
+                    if res:
+                        reduced = True
+                    elif res is None:
+                        return None
+        return reduced
+
+    def _valid(self, i: int) -> bool:
+        """conda's ``valid2``: every non-optional dependency has a valid candidate
+        (cycles count as valid)."""
+        pool = self.pool
+        filter_out = self.filter_out
+        memo: dict[str, bool] = {}
+
+        def valid_rec(j: int) -> bool:
+            val = filter_out.get(j)
+            if val is None:
+                filter_out[j] = False
+                ok = all(valid_dep(d) for d in pool.depends(j))
+                val = filter_out[j] = False if ok else "invalid dependencies"
+            return not val
+
+        def valid_dep(d: Dep) -> bool:
+            if d.optional:
+                return True
+            got = memo.get(d.key)
+            if got is None:
+                got = memo[d.key] = any(valid_rec(j) for j in pool.matches(d))
+            return got
+
+        return valid_rec(i)
+
+    def _walk(self, explicit: Sequence[Dep]) -> set[int]:
+        pool = self.pool
+        reduced: set[int] = set()
+        seed: dict[str, list[Dep]] = {}
+        for dep in explicit:
+            seed.setdefault(dep.name, []).append(dep)
+        for top in explicit:
+            add = [i for i in pool.matches(top) if i not in reduced and self._valid(i)]
+            if self.strict and add:
+                best = self.strict_rank(top.name)
+                add = [i for i in add if pool.rank(i) == best]
+            reduced.update(add)
+            for pkg in add:
+                self._walk_from(pkg, seed, reduced)
+        return reduced
+
+    def _walk_from(self, pkg: int, seed: dict[str, list[Dep]], reduced: set[int]) -> None:
+        pool = self.pool
+        by_name = {name: list(specs) for name, specs in seed.items()}
+        todo: dict[str, Dep] = {d.key: d for d in pool.depends(pkg)}
+        for dep in todo.values():
+            specs = by_name.setdefault(dep.name, [])
+            if dep not in specs and (not specs or _strict(dep) >= _strict(specs[0])):
+                specs.insert(0, dep)
+        seen: set[str] = set()
+        while todo:
+            _, ms = todo.popitem()
+            seen.add(ms.key)
+            for j in pool.matches(ms):
+                if j in reduced or not self._valid(j):
+                    continue
+                if self.strict and pool.rank(j) != self.strict_rank(pool.names[j]):
+                    continue
+                reduced.add(j)
+                for new in pool.depends(j):
+                    if new.key in seen:
+                        continue
+                    if not new.feature and not _broader(new, by_name.get(new.name, ())):
+                        todo[new.key] = new
+                    else:
+                        seen.add(new.key)
+
+
+def _strict(dep: Dep) -> int:
+    return 1 if dep.spec is None else strictness(dep.spec)
+
+
+def _broader(dep: Dep, specs: Iterable[Dep]) -> bool:
+    first = next(iter(specs), None)
+    return first is not None and _strict(dep) < _strict(first)

@@ -1,0 +1,192 @@
+"""The ``sat`` backend: request → top-level specs → reduced index → CNF → conda's passes.
+
+Pass order (conda's ``Resolve.solve``): requested channel, version; track-feature count;
+feature metric; requested build, noarch; optional installs; updates of targets; all other
+names' channel, version, build, noarch; package count; timestamps only when the answer is
+not yet unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from plugins.solvers.sat import explain, modifiers, objectives
+from plugins.solvers.sat.encode import Encoding
+from plugins.solvers.sat.optimize import Optimizer
+from plugins.solvers.sat.order import toposort
+from plugins.solvers.sat.pool import Pool, Req
+from plugins.solvers.sat.reduce import Reducer
+
+if TYPE_CHECKING:
+    from kernel.types import SolveRequest, SolveResult
+
+
+def backend(request: SolveRequest) -> SolveResult:
+    """Solve ``request`` the way conda's classic solver does."""
+    from kernel.errors import PackagesNotFoundError
+    from kernel.types import SolveResult
+
+    pool = Pool(request)
+    installed = pool.load_installed()
+    gone, unmatched = modifiers.removed_records(request, pool)
+    if unmatched:
+        raise PackagesNotFoundError(
+            "The following packages are missing from the target environment: "
+            + ", ".join(unmatched), packages=unmatched)
+    if request.specs_to_remove and request.force_remove:
+        chosen = [i for i in installed if i not in gone]
+    elif request.update_modifier == "update_deps" and request.specs_to_add:
+        chosen = _solve_update_deps(request, pool, gone)
+    else:
+        chosen = solve_reqs(pool, modifiers.build(request, pool, gone), request.channel_priority)
+    chosen = _post(request, pool, chosen)
+    ordered = _order(pool, chosen)
+    final = {pool.dist(i) for i in ordered}
+    before = {pool.dist(i) for i in installed}
+    reinstall = set()
+    if request.force_reinstall:
+        reinstall = {pool.dist(i) for i in ordered if i in set(installed)
+                     and any(s.match(pool.records[i]) for s in request.specs_to_add)}
+    unlink = [i for i in reversed(_order(pool, installed))
+              if pool.dist(i) not in final or pool.dist(i) in reinstall]
+    link = [i for i in ordered if pool.dist(i) not in before or pool.dist(i) in reinstall]
+    records = pool.records
+    return SolveResult(records=tuple(records[i] for i in ordered),
+                       unlink=tuple(records[i] for i in unlink),
+                       link=tuple(records[i] for i in link))
+
+
+def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
+    """Record numbers of the optimal solution for ``reqs`` (virtual packages left out)."""
+    _check_found(pool, reqs)
+    reqs = list(reqs)
+    while True:
+        explicit = [r.dep for r in reqs]
+        reduced = Reducer(pool, priority == "strict").run(explicit)
+        enc = Encoding(pool, reduced)
+        for r in reqs:
+            enc.clauses.require(enc.lit(r.dep))
+        model = enc.clauses.sat()
+        if model is not None:
+            break
+        core = explain.minimal_conflict(pool, reqs)
+        neutered = _neuter(pool, reqs, core)
+        if neutered is None:
+            raise _unsat(pool, core or reqs)
+        reqs = neutered
+    opt = Optimizer(enc.clauses, model, enc.group_of)
+    _optimize(enc, opt, reqs)
+    return [i for i in enc.chosen(opt.model) if i not in pool.virtual]
+
+
+def _optimize(enc: Encoding, opt: Optimizer, reqs: Sequence[Req]) -> None:
+    requested = [r.dep.name for r in reqs if not r.dep.optional and r.target is None]
+    optional = [r.dep.name for r in reqs
+                if r.dep.optional and any(i in enc.var for i in enc.pool.matches(r.dep))]
+    targets = [r.target for r in reqs if not r.dep.optional and r.target is not None]
+    named = {r.dep.name for r in reqs}
+    missing = [n for n in enc.groups if n not in named]
+    others = [r.dep.name for r in reqs if r.target is not None or
+              (r.dep.optional and r.dep.name in optional)] + missing
+    req_c, req_v, req_b, req_a, req_t = objectives.version_metrics(enc, requested)
+    opt.minimize(req_c)
+    opt.minimize(req_v)
+    opt.minimize(objectives.feature_count(enc))
+    opt.minimize(objectives.feature_metric(enc))
+    opt.minimize(req_b)
+    opt.minimize(req_a)
+    opt.minimize(objectives.name_count(enc, optional))
+    opt.minimize(objectives.update_count(enc, [t for t in targets if t is not None]))
+    eq_c, eq_v, eq_b, eq_a, eq_t = objectives.version_metrics(enc, others)
+    for eq in (eq_c, eq_v, eq_b, eq_a):
+        opt.minimize(eq)
+    opt.minimize(objectives.name_count(enc, missing), trymax=True)
+    if not opt.is_unique(list(enc.var.values())):
+        opt.minimize({**eq_t, **req_t}, fix=False)
+
+
+def _check_found(pool: Pool, reqs: Sequence[Req]) -> None:
+    from kernel.errors import PackagesNotFoundError
+
+    missing = [r for r in reqs if not r.dep.optional and r.origin != "virtual"
+               and not pool.matches(r.dep)]
+    if missing:
+        names = [str(r.dep.spec) for r in missing]
+        channels = sorted({str(pool.records[i].channel) for r in missing
+                           for i in pool.group(r.dep.name)})
+        raise PackagesNotFoundError(
+            "The following packages are not available from current channels: "
+            + ", ".join(names), packages=names, channels=channels)
+
+
+def _neuter(pool: Pool, reqs: list[Req], core: Sequence[Req]) -> list[Req] | None:
+    """conda's retry for update_specs: a conflicting spec that only keeps an installed
+    record loses its target and build; ``None`` when nothing can be loosened."""
+    loosen = {id(r) for r in core if r.target is not None and not r.dep.optional}
+    if not loosen:
+        return None
+    out = []
+    for r in reqs:
+        if id(r) in loosen:
+            version = getattr(r.dep.spec, "version", None)
+            text = f"{r.dep.name} {version}" if version is not None else r.dep.name
+            r = Req(pool.parse(text), r.origin)
+        out.append(r)
+    return out
+
+
+def _unsat(pool: Pool, core: Sequence[Req]) -> Exception:
+    from kernel.errors import UnsatisfiableError
+
+    message, fields = explain.describe(pool, core)
+    return UnsatisfiableError(message, **fields)
+
+
+def _solve_update_deps(request: SolveRequest, pool: Pool, gone: set[int]) -> list[int]:
+    """conda's update_deps: solve, then solve again asking for the latest of every
+    dependency of the requested packages (python kept on its minor version)."""
+    first = solve_reqs(pool, modifiers.build(request, pool, gone), request.channel_priority)
+    by_name = {pool.names[i]: i for i in first}
+    wanted = {s.name for s in request.specs_to_add}
+    todo = list(wanted)
+    seen = set(todo)
+    while todo:
+        i = by_name.get(todo.pop())
+        if i is None:
+            continue
+        for d in pool.depends(i):
+            if d.name in by_name and d.name not in seen and not d.optional:
+                seen.add(d.name)
+                todo.append(d.name)
+    pinned = {p.name for p in request.pinned}
+    extra = [pool._matchspec(n) for n in sorted(seen - wanted - pinned)]
+
+    again = attrs.evolve(request, specs_to_add=(*extra, *request.specs_to_add),
+                         update_modifier="update_specs")
+    return solve_reqs(pool, modifiers.build(again, pool, gone), request.channel_priority)
+
+
+def _post(request: SolveRequest, pool: Pool, chosen: list[int]) -> list[int]:
+    """The deps modifiers: ``no_deps`` changes only the requested names, ``only_deps``
+    leaves the requested packages out."""
+    if request.deps_modifier == "no_deps":
+        wanted = {s.name for s in request.specs_to_add}
+        removed = {i for i in pool.installed for s in request.specs_to_remove
+                   if s.match(pool.records[i])}
+        keep = [i for i in pool.installed if i not in removed and pool.names[i] not in wanted]
+        return keep + [i for i in chosen if pool.names[i] in wanted]
+    if request.deps_modifier == "only_deps":
+        before = set(pool.installed)
+        return [i for i in chosen if i in before
+                or not any(s.match(pool.records[i]) for s in request.specs_to_add)]
+    return chosen
+
+
+def _order(pool: Pool, chosen: Sequence[int]) -> list[int]:
+    by_name = {pool.names[i]: i for i in chosen}
+    graph = {name: [d.name for d in pool.depends(i) if d.name and not d.optional]
+             for name, i in by_name.items()}
+    return [by_name[name] for name in toposort(graph)]

@@ -1,0 +1,84 @@
+"""Update modifiers, pins, deps modifiers and the diff against installed records."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.solver.checker import check
+from tests.solver.conftest import dists, request_for
+
+pytestmark = pytest.mark.needs_models
+
+
+def _installed(backend, source, specs):
+    return backend(request_for(source, specs)).records
+
+
+def test_pin_holds_back_python(backend, index1) -> None:
+    request = request_for(index1, ["numpy"], pinned=["python 2.7.*"])
+    result = backend(request)
+    check(result, request)
+    assert "python-2.7.5-0" in dists(result.records)
+
+
+def test_freeze_installed_keeps_python_when_adding_a_package(backend, index1) -> None:
+    installed = _installed(backend, index1, ["python 2.7.3*"])
+    request = request_for(index1, ["numpy"], installed=installed,
+                          history_specs=["python"], update_modifier="freeze_installed")
+    result = backend(request)
+    check(result, request)
+    assert "python-2.7.3-7" in dists(result.records)
+    assert not result.unlink
+
+
+def test_update_all_moves_python_to_its_newest_minor(backend, index1) -> None:
+    installed = _installed(backend, index1, ["python 2.7.3*"])
+    request = request_for(index1, installed=installed, history_specs=["python"],
+                          update_modifier="update_all")
+    result = backend(request)
+    check(result, request)
+    assert [r.version for r in result.records if r.name == "python"] == ["3.3.2"]
+
+
+def test_installed_python_stays_on_its_minor_version(backend, index1) -> None:
+    installed = _installed(backend, index1, ["python 2.7.3*"])
+    request = request_for(index1, ["numpy"], installed=installed, history_specs=["python"])
+    result = backend(request)
+    check(result, request)
+    assert [r.version[:3] for r in result.records if r.name == "python"] == ["2.7"]
+
+
+def test_no_deps_links_only_the_requested_package(backend, index1) -> None:
+    request = request_for(index1, ["numpy"], deps_modifier="no_deps")
+    result = backend(request)
+    assert dists(result.link) == ["numpy-1.7.1-py33_0"]
+
+
+def test_only_deps_leaves_the_requested_package_out(backend, index1) -> None:
+    request = request_for(index1, ["numpy"], deps_modifier="only_deps")
+    result = backend(request)
+    check(result, request)
+    assert "numpy" not in {r.name for r in result.records}
+    assert "python" in {r.name for r in result.records}
+
+
+def test_force_reinstall_relinks_the_requested_record(backend, index1) -> None:
+    installed = _installed(backend, index1, ["numpy"])
+    request = request_for(index1, ["numpy"], installed=installed, history_specs=["numpy"],
+                          force_reinstall=True)
+    result = backend(request)
+    assert dists(result.link) == dists(result.unlink) == ["numpy-1.7.1-py33_0"]
+
+
+def test_add_pip_makes_python_pull_pip(backend, index2) -> None:
+    request = request_for(index2, ["python 3.6.*"], add_pip_as_python_dependency=True)
+    result = backend(request)
+    check(result, request)
+    assert "pip" in {r.name for r in result.records}
+
+
+def test_index4_scipy_pandas_is_consistent(backend, index4) -> None:
+    request = request_for(index4, ["scipy", "pandas"])
+    result = backend(request)
+    check(result, request)
+    assert {"blas", "mkl"} <= {r.name for r in result.records}
