@@ -66,7 +66,7 @@ class MatchSpec:
     _tests: tuple[tuple[str, Callable[[Any], bool]], ...] | None
     #: match_fields' tests (``()``: a field other than the four cannot match "unset")
     _fields: tuple[Callable[[Any], bool] | None, ...] | None
-    _record_test: Callable[[Any], Any] | None
+    _record_test: Callable[[Any], bool] | None
     _original_spec_str: str | None
     _hash: int | None
     _str: str | None
@@ -166,7 +166,7 @@ class MatchSpec:
             del fields[0]
         return fields
 
-    def _compile_record_test(self) -> Callable[[Any], Any]:
+    def _compile_record_test(self) -> Callable[[Any], bool]:
         components = self._components
         test = compile_record_test(
             [(f, fast_test(f, components[f])) for f in self._ordered_fields()]
@@ -241,7 +241,7 @@ class MatchSpec:
             record_test = self._record_test
             if record_test is None:
                 record_test = self._compile_record_test()
-            return True if record_test(record) else False
+            return record_test(record)
         tests = self._tests
         if tests is None:
             tests = self._compile_tests()

@@ -18,22 +18,22 @@ from kernel.models.version_spec import VersionSpec
 _STR_FIELDS = frozenset(("name", "version", "build"))  # never None on a PackageRecord
 
 
-def fast_test(field: str, matcher: Any) -> Callable[[Any], Any]:
-    """A quicker test for a value of a PackageRecord field (truthy when it matches)."""
+def fast_test(field: str, matcher: Any) -> Callable[[Any], bool]:
+    """A quicker test for a value of a PackageRecord field (every test returns a bool)."""
     kind = type(matcher)
     if kind is VersionSpec:
         return matcher.compiled()
     if kind in (matchers.GlobStrMatch, matchers.GlobLowerStrMatch, matchers.ExactStrMatch):
         pattern = getattr(matcher, "_match", None)
         if pattern is not None:
-            return pattern
+            return lambda value: pattern(value) is not None
         exact: str = matcher._raw
         return exact.__eq__ if field in _STR_FIELDS else functools.partial(operator.eq, exact)
-    test: Callable[[Any], Any] = matcher.match
+    test: Callable[[Any], bool] = matcher.match
     return test
 
 
-def compile_record_test(tests: list[tuple[str, Callable[[Any], Any]]]) -> Callable[[Any], Any]:
+def compile_record_test(tests: list[tuple[str, Callable[[Any], bool]]]) -> Callable[[Any], bool]:
     """One function testing a PackageRecord against every field test, cheapest first."""
     fields = tuple([field for field, _ in tests])
     if fields == ("name",):
