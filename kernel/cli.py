@@ -239,8 +239,13 @@ def _dispatch(argv: list[str], overrides: dict[str, Any], command: str | None) -
     config.bind_plugin_settings(manager.hook_results("conda_settings"))
     for line in (*config.warnings, *manager.warnings):
         print(f"warning: {line}", file=sys.stderr)
-    subcommands = manager.hook_results("conda_subcommands")
+    subcommands: list[Any] = []
+    if command is not None and manager.load_command(command):
+        subcommands = manager.hook_results("conda_subcommands", complete=False)
     names = sorted({n for r in subcommands for n in (r.name, *r.aliases)})
+    if command not in names:
+        subcommands = manager.hook_results("conda_subcommands")
+        names = sorted({n for r in subcommands for n in (r.name, *r.aliases)})
     if command is not None and command not in names:
         raise CommandNotFoundError(f"No command 'conda {command}'.{_suggest(command, names)}",
                                    command=command)

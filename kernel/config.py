@@ -13,7 +13,6 @@ stops higher-precedence sources from changing that key. Strings of the keys in
 
 from __future__ import annotations
 
-import difflib
 import os
 import platform
 import re
@@ -257,6 +256,8 @@ class Config:
         for name, raw in self.sources:
             for key in raw if name not in (ENV_SOURCE, CMDLINE_SOURCE) else ():
                 if key not in known:
+                    import difflib
+
                     close = difflib.get_close_matches(str(key), known, n=1)
                     hint = f" (did you mean '{close[0]}'?)" if close else ""
                     self.warnings.append(f"{_where(name, raw, key)}: unknown setting "

@@ -12,14 +12,11 @@ unique per hook (aliases included); a clash names both providers.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-import json
 import os
 import sys
 import time
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -27,10 +24,10 @@ import pluggy
 
 from kernel import PROJECT_NAME
 from kernel.errors import NoProviderError, PluginError
+from kernel.discovery import discover, hook_map_entry, read_hook_map, write_hook_map
 from kernel.hookspecs import CondaSpecs
 
 DISTRIBUTION = "microconda"
-CACHE_VERSION = 1
 
 
 @attrs.frozen
@@ -50,66 +47,6 @@ class PluginInfo:
 
     def provider(self) -> str:
         return f"{self.name} ({self.distribution} {self.version})"
-
-
-# -- entry-point discovery --------------------------------------------------------------------
-
-
-def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    key = [sys.executable, *sys.path]
-    for entry in sys.path:
-        try:
-            key.append(str(os.stat(entry or ".").st_mtime_ns))
-        except OSError:
-            key.append("-")
-    digest = hashlib.sha256("\0".join(key).encode()).hexdigest()[:32]
-    return Path(base) / "microconda" / f"entry-points-{digest}.json"
-
-
-def _discover_with_stevedore(group: str) -> list[dict[str, str]]:
-    """Cold path: list the group's entry points and the distribution of each."""
-    import importlib.metadata
-
-    from stevedore import ExtensionManager
-
-    owners: dict[tuple[str, str], tuple[str, str]] = {}
-    for dist in importlib.metadata.distributions():
-        for ep in dist.entry_points:
-            if ep.group == group:
-                owners.setdefault((ep.name, ep.value),
-                                  (dist.metadata["Name"] or "unknown", dist.version or "0"))
-    found: list[dict[str, str]] = []
-    seen: set[tuple[str, str]] = set()
-    listing: ExtensionManager[Any] = ExtensionManager.make_test_instance([], namespace=group)
-    for ep in listing.list_entry_points():
-        if (ep.name, ep.value) in seen:
-            continue
-        seen.add((ep.name, ep.value))
-        owner, version = owners.get((ep.name, ep.value), ("unknown", "0"))
-        found.append({"name": ep.name, "value": ep.value, "dist": owner, "version": version})
-    return found
-
-
-def discover(group: str = PROJECT_NAME) -> list[dict[str, str]]:
-    """The group's entry points as ``{name, value, dist, version}``, cached across runs."""
-    path = _cache_file()
-    try:
-        data = json.loads(path.read_text())
-        if data.get("version") == CACHE_VERSION and data.get("group") == group:
-            return list(data["entry_points"])
-    except (OSError, ValueError, KeyError, AttributeError):
-        pass
-    entry_points = _discover_with_stevedore(group)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": CACHE_VERSION, "group": group,
-                                   "entry_points": entry_points}))
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return entry_points
 
 
 def _load_entry_point(value: str) -> Any:
@@ -132,6 +69,7 @@ class PluginManager(pluggy.PluginManager):
         self.infos: dict[str, PluginInfo] = {}
         self.warnings: list[str] = []
         self._results: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
+        self._pending: dict[str, tuple[PluginInfo, dict[str, Any]]] = {}
         self._trace = os.environ.get("CONDA_TRACE_PLUGINS", "") not in ("", "0", "false")
 
     # registration
@@ -151,33 +89,94 @@ class PluginManager(pluggy.PluginManager):
         return registered
 
     def load_entrypoints(self, group: str = PROJECT_NAME, *, block_third_party: bool = False,
-                         entry_points: Iterable[dict[str, str]] | None = None) -> int:
-        """Register every plugin of ``group``; returns how many were registered."""
+                         entry_points: Iterable[dict[str, str]] | None = None,
+                         lazy: bool = False) -> int:
+        """Register the plugins of ``group``; returns how many were imported now.
+
+        With ``lazy``, a plugin recorded in the hook map (see :mod:`kernel.discovery`) is
+        only imported when a hook it implements is first called.
+        """
+        known = read_hook_map(group) if lazy else {}
         count = 0
         for ep in discover(group) if entry_points is None else entry_points:
             info = PluginInfo(ep["name"], ep["value"], ep["dist"], ep["version"])
-            if ep["name"] in self.infos:
+            if ep["name"] in self.infos or ep["name"] in self._pending:
                 continue
             if block_third_party and not info.builtin:
                 self.infos[info.name] = attrs.evolve(info, status="blocked")
                 continue
-            try:
-                plugin = _load_entry_point(ep["value"])
-            except Exception as exc:
-                if info.builtin:
-                    raise PluginError(f"built-in plugin {info.provider()} failed to load: "
-                                      f"{type(exc).__name__}: {exc}") from exc
-                line = (f"plugin {info.provider()} failed to load and was skipped: "
-                        f"{type(exc).__name__}: {exc}")
-                self.warnings.append(line)
-                self.infos[info.name] = attrs.evolve(info, status="failed", error=str(exc))
+            entry = known.get(info.name)
+            if entry is not None and entry.get("value") == info.value:
+                self._pending[info.name] = (info, entry)
                 continue
-            if self.is_registered(plugin):
-                continue
-            self.register(plugin, info.name, info)
-            count += 1
+            count += self._import(info)
         self._check_pending()
+        if lazy and count:
+            self._record_hook_map(group, known)
         return count
+
+    def _import(self, info: PluginInfo) -> int:
+        try:
+            plugin = _load_entry_point(info.value)
+        except Exception as exc:
+            if info.builtin:
+                raise PluginError(f"built-in plugin {info.provider()} failed to load: "
+                                  f"{type(exc).__name__}: {exc}") from exc
+            line = (f"plugin {info.provider()} failed to load and was skipped: "
+                    f"{type(exc).__name__}: {exc}")
+            self.warnings.append(line)
+            self.infos[info.name] = attrs.evolve(info, status="failed", error=str(exc))
+            return 0
+        if self.is_registered(plugin):
+            return 0
+        self.register(plugin, info.name, info)
+        return 1
+
+    def _record_hook_map(self, group: str, known: dict[str, dict[str, Any]]) -> None:
+        entries = {name: entry for name, (_, entry) in self._pending.items()}
+        for name, info in self.infos.items():
+            plugin = self.get_plugin(name)
+            if plugin is None or info.status != "active":
+                continue
+            hooks = [caller.name for caller in self.get_hookcallers(plugin) or ()]
+            commands: list[str] = []
+            try:
+                for impl in self.hook.conda_subcommands.get_hookimpls():
+                    if impl.plugin is plugin:
+                        for record in impl.function() or ():
+                            commands += [record.name, *record.aliases]
+            except Exception:
+                continue  # a plugin that cannot say its commands is always imported
+            entry = hook_map_entry(sys.modules.get(info.value.partition(":")[0].strip()),
+                                   info.value, hooks, commands)
+            if entry is not None:
+                entries[name] = entry
+        write_hook_map(group, entries)
+
+    def _ensure(self, wanted: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """Import the pending plugins ``wanted`` selects (all when ``None``)."""
+        chosen = [name for name, (_, entry) in self._pending.items()
+                  if wanted is None or wanted(entry)]
+        for name in chosen:
+            info, _ = self._pending.pop(name)
+            self._import(info)
+        if chosen:
+            self._check_pending()
+
+    def load_all(self) -> None:
+        """Import every pending plugin (``conda plugins list`` shows them all)."""
+        self._ensure()
+
+    def load_command(self, command: str) -> bool:
+        """Import the plugins providing ``command``; ``False`` when the map cannot tell."""
+        if any(name not in self._pending for name in self._providers("conda_subcommands")):
+            return False
+        self._ensure(lambda entry: command in entry["commands"])
+        return True
+
+    def _providers(self, hook_name: str) -> list[str]:
+        return [self.get_name(impl.plugin) or "" for impl in
+                getattr(self.hook, hook_name).get_hookimpls()]
 
     def _check_pending(self) -> None:
         try:
@@ -193,11 +192,17 @@ class PluginManager(pluggy.PluginManager):
 
     # dispatch
 
-    def hook_results(self, hook_name: str, **kwargs: Any) -> list[Any]:
-        """Every record the hook's implementations yield, names checked for clashes."""
+    def hook_results(self, hook_name: str, *, complete: bool = True, **kwargs: Any) -> list[Any]:
+        """Every record the hook's implementations yield, names checked for clashes.
+
+        ``complete=False`` asks only the plugins imported so far (the CLI uses it after
+        :meth:`load_command`); such partial answers are not cached.
+        """
         key = (hook_name, tuple(sorted(kwargs.items())))
-        if key in self._results:
-            return self._results[key]
+        if complete:
+            self._ensure(lambda entry: hook_name in entry["hooks"])
+            if key in self._results:
+                return self._results[key]
         caller = getattr(self.hook, hook_name)
         results: list[Any] = []
         owners: dict[str, PluginInfo] = {}
@@ -225,7 +230,8 @@ class PluginManager(pluggy.PluginManager):
                             name=name, hook=hook_name)
                     owners[name] = info
                 results.append(record)
-        self._results[key] = results
+        if complete:
+            self._results[key] = results
         return results
 
     def find(self, hook_name: str, name: str, *, what: str, **kwargs: Any) -> Any:
@@ -250,7 +256,7 @@ def get_plugin_manager() -> PluginManager:
         from kernel.config import get_config
 
         manager = PluginManager()
-        manager.load_entrypoints(block_third_party=bool(get_config().no_plugins))
+        manager.load_entrypoints(block_third_party=bool(get_config().no_plugins), lazy=True)
         _manager = manager
     return _manager
 

@@ -33,6 +33,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 def installed_plugins(manager: PluginManager) -> list[dict[str, Any]]:
     """One object per plugin the manager knows, registered or not, sorted by name."""
     found: dict[str, dict[str, Any]] = {}
+    manager.load_all()
     for name, info in manager.infos.items():
         plugin = manager.get_plugin(name)
         callers = manager.get_hookcallers(plugin) if plugin is not None else None

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-import kernel.manager
+import kernel.discovery
 from kernel.errors import NoProviderError, PluginError
 from kernel.manager import PluginManager, discover
 
@@ -82,7 +82,7 @@ def test_find_by_alias_and_missing_provider_lists_what_exists(manager):
 
 def test_discovery_is_cached_and_a_warm_call_skips_stevedore(monkeypatch):
     calls = []
-    monkeypatch.setattr(kernel.manager, "_discover_with_stevedore",
+    monkeypatch.setattr(kernel.discovery, "discover_with_stevedore",
                         lambda group: calls.append(group) or [ep("good", "good")])
     assert discover("conda") == [ep("good", "good")]
     assert discover("conda") == [ep("good", "good")]
@@ -90,13 +90,13 @@ def test_discovery_is_cached_and_a_warm_call_skips_stevedore(monkeypatch):
 
 
 def test_discovery_cache_is_keyed_on_the_installed_distributions(monkeypatch, tmp_path):
-    monkeypatch.setattr(kernel.manager, "_discover_with_stevedore",
+    monkeypatch.setattr(kernel.discovery, "discover_with_stevedore",
                         lambda group: [ep("good", "good")])
     discover("conda")
-    first = kernel.manager._cache_file()
+    first = kernel.discovery.cache_file()
     monkeypatch.syspath_prepend(str(tmp_path))
-    assert kernel.manager._cache_file() != first
-    assert json.loads(first.read_text())["entry_points"] == [ep("good", "good")]
+    assert kernel.discovery.cache_file() != first
+    assert json.loads(first.read_text())["data"] == [ep("good", "good")]
 
 
 def test_real_discovery_finds_this_distributions_plugins():
