@@ -23,8 +23,8 @@ import attrs
 import pluggy
 
 from kernel import PROJECT_NAME
-from kernel.errors import NoProviderError, PluginError
 from kernel.discovery import discover, hook_map_entry, read_hook_map, write_hook_map
+from kernel.errors import NoProviderError, PluginError
 from kernel.hookspecs import CondaSpecs
 
 DISTRIBUTION = "microconda"
@@ -143,7 +143,8 @@ class PluginManager(pluggy.PluginManager):
             try:
                 for impl in self.hook.conda_subcommands.get_hookimpls():
                     if impl.plugin is plugin:
-                        for record in impl.function() or ():
+                        records: Iterable[Any] = impl.function() or ()
+                        for record in records:
                             commands += [record.name, *record.aliases]
             except Exception:
                 continue  # a plugin that cannot say its commands is always imported

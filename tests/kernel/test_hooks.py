@@ -83,7 +83,7 @@ def plugin_for(hook: str, name: str, seen: list | None = None) -> pytypes.Simple
     params = [p for p in inspect.signature(getattr(CondaSpecs, hook)).parameters
               if p != "self"]
     namespace: dict = {}
-    exec(  # noqa: S102 - builds a function with the hookspec's argument names
+    exec(
         f"def {hook}({', '.join(params)}):\n"
         f"    seen.append(dict({', '.join(f'{p}={p}' for p in params)}))\n"
         f"    yield record\n",
@@ -126,7 +126,8 @@ def test_hook_name_clash_is_an_error(hook):
 def test_generated_hook_reference_is_current():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("generate_hooks", DOCS.parent / "generate_hooks.py")
+    spec = importlib.util.spec_from_file_location("generate_hooks",
+                                                  DOCS.parent / "generate_hooks.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

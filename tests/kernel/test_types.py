@@ -3,7 +3,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from kernel.types import CondaSubcommand, CondaVirtualPackage, CondaPreCommand, DROP
+from kernel.types import DROP, CondaPreCommand, CondaSubcommand, CondaVirtualPackage
 
 
 def _noop(args):
