@@ -143,7 +143,7 @@ class PluginManager(pluggy.PluginManager):
             try:
                 for impl in self.hook.conda_subcommands.get_hookimpls():
                     if impl.plugin is plugin:
-                        records: Iterable[Any] = impl.function() or ()
+                        records: Iterable[Any] = impl.function() or ()  # type: ignore[assignment]
                         for record in records:
                             commands += [record.name, *record.aliases]
             except Exception:

@@ -50,6 +50,8 @@ class Change:
     remove_all: bool = False
     #: a ready RecordSource (``remove`` uses the installed records); None loads the index
     source: Any = None
+    #: the final environment, already known (``--clone``, ``--revision``): no solve
+    final_records: list[Any] | None = None
 
 
 # -- specs ------------------------------------------------------------------------------------
@@ -190,6 +192,8 @@ def _final_records(change: Change, installed: Sequence[Any]) -> tuple[list[Any],
     """The final environment and the names to relink even when unchanged."""
     if change.remove_all:
         return [], set()
+    if change.final_records is not None:
+        return list(change.final_records), set()
     if change.explicit_urls:
         wanted = explicit_records(change.explicit_urls)
         names = {r.name for r in wanted}

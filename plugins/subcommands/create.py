@@ -11,10 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kernel import hookimpl
 from kernel.errors import CondaError
 from kernel.types import CondaSubcommand
+
+if TYPE_CHECKING:
+    from plugins.environment.install_flow import Change
 
 SUMMARY = "Create a new conda environment from a list of specified packages."
 
@@ -29,6 +33,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     install_parser(parser)
     parser.add_argument("--no-default-packages", action="store_true",
                         help="Ignore create_default_packages in the .condarc file.")
+    parser.add_argument("--clone", metavar="ENV",
+                        help="Create a new environment as a copy of an existing local "
+                             "environment (a name or a path).")
 
 
 def _activate_message(prefix: str, name: str | None) -> str:
@@ -36,6 +43,37 @@ def _activate_message(prefix: str, name: str | None) -> str:
     return ("#\n# To activate this environment, use\n#\n"
             f"#     $ conda activate {target}\n#\n"
             "# To deactivate an active environment, use\n#\n#     $ conda deactivate\n\n")
+
+
+def _prepare_clone(args: argparse.Namespace, change: Change) -> tuple[str, list[str]]:
+    """Turn ``change`` into a copy of the ``--clone`` source; returns the source and its
+    untracked files."""
+    from kernel.config import get_config
+    from kernel.errors import ArgumentError
+    from plugins.environment.clone import (
+        check_clone_paths,
+        clone_records,
+        requested_specs,
+        untracked_files,
+    )
+    from plugins.environment.install_flow import parse_specs
+    from plugins.environment.resolve_prefix import prefix_for_name
+
+    if args.packages or getattr(args, "file", None):
+        raise ArgumentError("did not expect any arguments for --clone")
+    value = str(args.clone)
+    source = os.path.abspath(os.path.expanduser(value)) if os.sep in value or value in (
+        ".", "..") else prefix_for_name(value, get_config())
+    check_clone_paths(source, change.prefix)
+    records, skipped = clone_records(source)
+    if skipped and not get_config().json:
+        from kernel import reporting
+
+        reporting.warn("these packages cannot be cloned and were left out: "
+                       + ", ".join(skipped))
+    change.final_records = records
+    change.specs_to_add = parse_specs(requested_specs(source))
+    return source, untracked_files(source)
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -56,12 +94,19 @@ def execute(args: argparse.Namespace) -> int:
         if not config.json:
             reporting.warn(f"A conda environment already exists at '{prefix}'")
         reporting.confirm("Remove existing environment")
-    if not args.no_default_packages:
+    source, untracked = "", []
+    if getattr(args, "clone", None):
+        source, untracked = _prepare_clone(args, change)
+    elif not args.no_default_packages:
         named = {s.name for s in change.specs_to_add}
         extra = [s for s in parse_specs(list(config.create_default_packages))
                  if s.name not in named]
         change.specs_to_add.extend(extra)
     code = run_change(change)
+    if code == 0 and untracked and not config.dry_run and not change.download_only:
+        from plugins.environment.clone import copy_untracked
+
+        copy_untracked(source, prefix, untracked)
     if code == 0 and not config.json and not config.dry_run and not change.download_only:
         reporting.render(_activate_message(prefix, getattr(args, "name", None)))
     return code

@@ -2,7 +2,8 @@
 
 Flags follow conda's (``-n/-p``, ``-c``, ``--override-channels``, ``--file``, ``-y``,
 ``--dry-run``, ``--json``, ``--offline``, ``--download-only``, ``--freeze-installed``,
-``--update-deps``, ``--no-deps``, ``--only-deps``, ``--force-reinstall``); the work is
+``--update-deps``, ``--no-deps``, ``--only-deps``, ``--force-reinstall``, ``--revision N``
+to go back to the state after a revision of ``conda list --revisions``); the work is
 :func:`plugins.environment.install_flow.run_change`.
 """
 
@@ -65,13 +66,36 @@ def build_change(args: argparse.Namespace, command: str, *, creating: bool = Fal
                   download_only=bool(getattr(args, "download_only", False)))
 
 
+def configure_install_parser(parser: argparse.ArgumentParser) -> None:
+    configure_parser(parser)
+    parser.add_argument("--revision", metavar="REVISION", type=int,
+                        help="Revert to the specified REVISION (see 'conda list "
+                             "--revisions').")
+
+
+def revert_change(args: argparse.Namespace) -> Change:
+    """``--revision N``: the state after revision N becomes the final environment."""
+    from kernel.errors import ArgumentError
+    from plugins.environment.revisions import revision_records, state_at
+
+    if args.packages or getattr(args, "file", None):
+        raise ArgumentError("--revision cannot be combined with package specs or --file")
+    change = build_change(args, "install", allow_empty=True)
+    wanted = state_at(change.prefix, int(args.revision))
+    change.final_records = revision_records(change.prefix, wanted, change.channels,
+                                            change.override_channels)
+    return change
+
+
 def execute(args: argparse.Namespace) -> int:
     from plugins.environment.install_flow import run_change
 
+    if getattr(args, "revision", None) is not None:
+        return run_change(revert_change(args))
     return run_change(build_change(args, "install"))
 
 
 @hookimpl
 def conda_subcommands() -> Iterator[CondaSubcommand]:
     yield CondaSubcommand(name="install", summary=SUMMARY, action=execute,
-                          configure_parser=configure_parser)
+                          configure_parser=configure_install_parser)

@@ -5,7 +5,8 @@ Version, Build, Channel; the channel is shown unless it is ``defaults``, or alwa
 ``--show-channel-urls``). ``--json`` prints a list of conda's ``dist_fields_dump`` dicts;
 ``--export`` prints ``name=version=build`` lines, ``--explicit`` an ``@EXPLICIT`` file of
 URLs (``--md5`` / ``--sha256`` append the checksum after ``#``); ``--revisions`` prints
-``conda-meta/history``. ``REGEX`` keeps only packages whose name matches it.
+conda's revision log of ``conda-meta/history`` (installs, removals, upgrades,
+downgrades). ``REGEX`` keeps only packages whose name matches it.
 """
 
 from __future__ import annotations
@@ -102,26 +103,10 @@ def explicit_lines(records: Sequence[dict[str, Any]], subdir: str, checksum: str
 
 
 def revisions(prefix: str, as_json: bool) -> Any:
-    from plugins.prefix import History
+    """conda's revision log: ``object_log`` under ``--json``, else ``print_log``'s text."""
+    from plugins.environment.revisions import object_log, text_log
 
-    out: list[dict[str, Any]] = []
-    text: list[str] = []
-    for number, rev in enumerate(History(prefix).revisions()):
-        removed = {d.rsplit("::", 1)[-1].rsplit("-", 2)[0]: d for d in rev.unlinked}
-        added = {d.rsplit("::", 1)[-1].rsplit("-", 2)[0]: d for d in rev.linked}
-        changed = sorted(set(removed) & set(added))
-        entry: dict[str, Any] = {"date": rev.date, "rev": number,
-                 "install": sorted(d for n, d in added.items() if n not in removed),
-                 "remove": sorted(d for n, d in removed.items() if n not in added),
-                 "upgrade": [f"{removed[n]} -> {added[n]}" for n in changed],
-                 "downgrade": []}
-        out.append(entry)
-        text.append(f"{rev.date}  (rev {number})")
-        text += [f"    {n}  {{{removed[n]} -> {added[n]}}}" for n in changed]
-        text += [f"    -{d}" for d in entry["remove"]]
-        text += [f"    +{d}" for d in entry["install"]]
-        text.append("")
-    return out if as_json else "\n".join(text) + ("\n" if text else "")
+    return object_log(prefix) if as_json else text_log(prefix)
 
 
 def execute(args: argparse.Namespace) -> int:

@@ -1,12 +1,23 @@
 """The clause store and the pycosat calls.
 
-Base clauses are built once and only ever grow (definitions of auxiliary variables and the
-fixed optimum of each finished pass); a probe passes a few extra clauses for one call.
+pycosat is not incremental: every call converts the whole clause list again, and that
+conversion, not the search, is most of a call's cost on these problems. So the store
+keeps the list short:
+
+* **Fixed variables leave the list.** A unit clause (a requested spec, a pass's optimum
+  fixed at zero, a peak) assigns its variable for good; unit propagation (occurrence
+  lists, built lazily and only over clauses added since the last propagation) then drops
+  every satisfied clause and every false literal, and assigns what becomes unit in turn.
+  Clauses added later are simplified on the way in. Models get the fixed values patched
+  back in.
+* **Scratch clauses** (bound encodings made only for one pass's probes) live in a separate
+  list between :meth:`Clauses.begin_scratch` and :meth:`Clauses.end_scratch`; they are
+  simplified against the fixed values but never propagate, and vanish with the pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 
 class Clauses:
@@ -14,30 +25,166 @@ class Clauses:
 
     def __init__(self) -> None:
         self.nvars = 0
-        self.clauses: list[list[int]] = []
-        self.true = self.new_var()
-        self.add([self.true])
+        #: base clauses; ``None`` marks one satisfied by the fixed values
+        self._store: list[list[int] | None] = []
+        self._scratch: list[list[int]] | None = None
+        self._scratch_unsat = False
+        #: ``val[v]``: 1 true, -1 false, 0 free (index 0 unused)
+        self.val: list[int] = [0]
+        self._fixed: list[int] = []  # fixed literals, in order
+        self._queue: list[int] = []  # fixed literals not yet propagated
+        self._occ: dict[int, list[int]] = {}
+        self._occ_upto = 0
+        self._sent: list[list[int]] | None = None  # cached compacted base list
+        self.unsat = False
         self.calls = 0
+        self.true = self.new_var()
+        self._assign(self.true)
+
+    # -- building ---------------------------------------------------------------------------
 
     def new_var(self) -> int:
         self.nvars += 1
+        self.val.append(0)
         return self.nvars
 
+    @property
+    def clauses(self) -> list[list[int]]:
+        """The base clauses still in play (after propagation)."""
+        self.propagate()
+        sent = self._sent
+        if sent is None:
+            sent = self._sent = [cl for cl in self._store if cl is not None]
+        return sent
+
+    def fixed(self, lit: int) -> int:
+        """1 when ``lit`` is fixed true, -1 when fixed false, 0 when free."""
+        return self.val[lit] if lit > 0 else -self.val[-lit]
+
+    def _simplify(self, clause: Sequence[int]) -> list[int] | None:
+        """``clause`` without its false literals; ``None`` when it is satisfied."""
+        val = self.val
+        out = []
+        for lit in clause:
+            v = val[lit] if lit > 0 else -val[-lit]
+            if v > 0:
+                return None
+            if v == 0:
+                out.append(lit)
+        return out
+
     def add(self, clause: list[int]) -> None:
-        self.clauses.append(clause)
+        cl = self._simplify(clause)
+        if cl is None:
+            return
+        if self._scratch is not None:
+            if cl:
+                self._scratch.append(cl)
+            else:
+                self._scratch_unsat = True
+            return
+        if not cl:
+            self.unsat = True
+        elif len(cl) == 1:
+            self._assign(cl[0])
+        else:
+            self._store.append(cl)
+            self._sent = None
 
     def require(self, lit: int) -> None:
-        if lit != self.true:
-            self.clauses.append([lit])
+        self.add([lit])
+
+    def _assign(self, lit: int) -> None:
+        v = self.val[abs(lit)]
+        if v:
+            if (v > 0) != (lit > 0):
+                self.unsat = True
+            return
+        self.val[abs(lit)] = 1 if lit > 0 else -1
+        self._fixed.append(lit)
+        self._queue.append(lit)
+
+    def propagate(self) -> None:
+        """Unit propagation of the fixed literals through the base clauses."""
+        queue = self._queue
+        if not queue or self.unsat:
+            return
+        store = self._store
+        occ = self._occ
+        for idx in range(self._occ_upto, len(store)):
+            cl = store[idx]
+            if cl is not None:
+                for lit in cl:
+                    found = occ.get(lit)
+                    if found is None:
+                        occ[lit] = [idx]
+                    else:
+                        found.append(idx)
+        self._occ_upto = len(store)
+        val = self.val
+        self._sent = None
+        while queue:
+            lit = queue.pop()
+            for idx in occ.pop(lit, ()):
+                store[idx] = None
+            for idx in occ.pop(-lit, ()):
+                cl = store[idx]
+                if cl is None:
+                    continue
+                out = []
+                for x in cl:
+                    v = val[x] if x > 0 else -val[-x]
+                    if v > 0:
+                        out = None
+                        break
+                    if v == 0:
+                        out.append(x)
+                if out is None:
+                    store[idx] = None
+                elif len(out) > 1:
+                    store[idx] = out
+                else:
+                    store[idx] = None
+                    if not out:
+                        self.unsat = True
+                        queue.clear()
+                        return
+                    self._assign(out[0])
+
+    def begin_scratch(self) -> None:
+        """Clauses added from now on serve probes only (see :meth:`end_scratch`)."""
+        self.propagate()
+        self._scratch = []
+        self._scratch_unsat = False
+
+    def end_scratch(self) -> None:
+        """Forget the clauses added since :meth:`begin_scratch`."""
+        self._scratch = None
+        self._scratch_unsat = False
+
+    # -- solving ----------------------------------------------------------------------------
 
     def sat(self, extra: Sequence[Sequence[int]] = ()) -> list[bool] | None:
         """A model (``model[v]`` is True when variable ``v`` is true) or ``None``."""
         import pycosat
 
+        base = self.clauses
+        if self.unsat or self._scratch_unsat:
+            return None
+        clauses: list[Sequence[int]] = base
+        more: list[Sequence[int]] = []
+        if self._scratch:
+            more.extend(self._scratch)
+        for clause in extra:
+            cl = self._simplify(clause)
+            if cl is None:
+                continue
+            if not cl:
+                return None
+            more.append(cl)
+        if more:
+            clauses = [*base, *more]
         self.calls += 1
-        clauses: Iterable[Sequence[int]] = self.clauses
-        if extra:
-            clauses = [*self.clauses, *extra]
         result = pycosat.solve(clauses, vars=self.nvars)
         if isinstance(result, str):
             return None
@@ -45,6 +192,8 @@ class Clauses:
         for lit in result:
             if lit > 0:
                 model[lit] = True
+        for lit in self._fixed:
+            model[abs(lit)] = lit > 0
         return model
 
     @staticmethod

@@ -57,12 +57,12 @@ class Optimizer:
             lo = peak
         current = self._sum(terms)
         if current > lo:
-            mark = len(self.clauses.clauses)
+            self.clauses.begin_scratch()
             bound = self._bound(terms)
             current = self._search(lo, current, lambda mid: [[bound.at_most(mid)]],
                                    lambda: self._sum(terms), descend=trymax)
             # drop the nodes only the probes needed; keep the bound at the optimum
-            del self.clauses.clauses[mark:]
+            self.clauses.end_scratch()
         if not fix:
             return current
         if current == 0:
