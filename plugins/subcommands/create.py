@@ -80,9 +80,12 @@ def execute(args: argparse.Namespace) -> int:
     from kernel import reporting
     from kernel.config import get_config
     from plugins.environment.install_flow import parse_specs, run_change
+    from plugins.subcommands.env.apply import explicit_urls, files_into_args, finish
     from plugins.subcommands.install import build_change
 
+    env = files_into_args(args)  # --file through the environment specifier plugins
     change = build_change(args, "create", creating=True)
+    change.explicit_urls += explicit_urls(env)
     config = get_config()
     prefix = change.prefix
     if os.path.isdir(prefix) and not os.path.isdir(os.path.join(prefix, "conda-meta")) \
@@ -107,6 +110,8 @@ def execute(args: argparse.Namespace) -> int:
         from plugins.environment.clone import copy_untracked
 
         copy_untracked(source, prefix, untracked)
+    if code == 0 and env is not None and not config.dry_run and not change.download_only:
+        finish(env, prefix)  # pip: dependencies and variables: of an environment.yml
     if code == 0 and not config.json and not config.dry_run and not change.download_only:
         reporting.render(_activate_message(prefix, getattr(args, "name", None)))
     return code
