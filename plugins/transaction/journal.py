@@ -159,6 +159,11 @@ class Journal:
         size = os.path.getsize(full) if os.path.isfile(full) else -1
         return self.step("append", path=rel, size=size)
 
+    def begin_scripts(self, label: str = "") -> int:
+        """Intent for running post-link scripts: every path in the prefix now (``conda-meta``
+        and the backups aside), so that rollback removes what the scripts create."""
+        return self.step("scripts", label=label, present=sorted(_tree(self.prefix)))
+
     def backup_of(self, step: int, rel: str) -> str:
         return os.path.join(self.backup_dir, str(step), rel)
 
@@ -260,6 +265,27 @@ def _undo_remove(journal: Journal, entry: dict[str, Any]) -> None:
             _move(backup, os.path.join(journal.prefix, rel))
 
 
+def _tree(prefix: str) -> set[str]:
+    """Relative paths of everything under ``prefix`` except ``conda-meta/`` and backups."""
+    found: set[str] = set()
+    for root, dirs, names in os.walk(prefix):
+        rel_root = os.path.relpath(root, prefix)
+        if rel_root == ".":
+            dirs[:] = [d for d in dirs if d not in ("conda-meta", BACKUP_ROOT)]
+            rel_root = ""
+        for name in [*dirs, *names]:
+            found.add(os.path.join(rel_root, name).replace(os.sep, "/"))
+    return found
+
+
+def _undo_scripts(journal: Journal, entry: dict[str, Any]) -> None:
+    """Remove what scripts created (files they changed in place cannot be restored)."""
+    present = set(entry.get("present", ()))
+    for rel in sorted(_tree(journal.prefix) - present, key=lambda p: p.count("/"),
+                      reverse=True):
+        _remove(os.path.join(journal.prefix, rel))
+
+
 def _undo_append(journal: Journal, entry: dict[str, Any]) -> None:
     full = os.path.join(journal.prefix, entry["path"])
     size = int(entry.get("size", -1))
@@ -271,7 +297,8 @@ def _undo_append(journal: Journal, entry: dict[str, Any]) -> None:
             f.truncate(size)
 
 
-_UNDO = {"create": _undo_create, "remove": _undo_remove, "append": _undo_append}
+_UNDO = {"create": _undo_create, "remove": _undo_remove, "append": _undo_append,
+         "scripts": _undo_scripts}
 
 
 def _prune_empty(path: str) -> None:

@@ -40,7 +40,7 @@ from plugins.transaction.linking import determine_link_type
 from plugins.transaction.lock import PrefixLock
 from plugins.transaction.package_info import read_package_info
 from plugins.transaction.recovery import recover
-from plugins.transaction.scripts import prelink_messages, run_script
+from plugins.transaction.scripts import prelink_messages, run_script, script_path
 
 _PREFIX_ONLY = ("files", "paths_data", "link", "extracted_package_dir",
                 "package_tarball_full_path", "requested_spec", "requested_specs")
@@ -78,6 +78,16 @@ def _default_notice(message: str) -> None:
 
     stream = sys.stderr if get_config().json else sys.stdout
     print(message, file=stream, flush=True)
+
+
+def _same_build(installed: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether an installed record is the package ``wanted`` (name, version, build, hash)."""
+    if any(str(installed.get(k)) != str(wanted.get(k)) for k in ("name", "version", "build")):
+        return False
+    for key in ("sha256", "md5"):
+        if installed.get(key) and wanted.get(key):
+            return str(installed[key]) == str(wanted[key])
+    return True
 
 
 @contextmanager
@@ -209,14 +219,12 @@ class Transaction:
     def _run(self, journal: Journal, created_meta: bool) -> None:
         prefix = self.prefix
         installed = PrefixData(prefix).raw_records()
+        to_unlink = self._to_unlink(installed)
         python_version, declared_sp = self._python(installed)
         site_packages = noarch.site_packages_path(python_version, declared_sp)
         root = self._root_prefix()
         unlinked: list[dict[str, Any]] = []
-        for wanted in self.unlink_records:
-            record = installed.get(str(record_dict(wanted)["name"]))
-            if record is None:
-                continue
+        for record in to_unlink:
             run_script(prefix, record, "pre-unlink", prefix=prefix, root_prefix=root,
                        notice=self.notice)
             unlink_package(journal, prefix, record, warn=self.notice)
@@ -232,7 +240,11 @@ class Transaction:
             link_files(journal, prefix, pkg, site_packages)
         for pkg in self.packages:
             write_entry_points(journal, prefix, pkg)
-        for pkg in self.packages:
+        scripted = [p for p in self.packages
+                    if os.path.isfile(script_path(prefix, str(p.record["name"]), "post-link"))]
+        if scripted:  # files the scripts create are undone with the rest
+            journal.begin_scripts(label=" ".join(p.dist for p in scripted))
+        for pkg in scripted:
             run_script(prefix, pkg.record, "post-link", prefix=prefix, root_prefix=root,
                        activate=True, notice=self.notice)
         compile_pycs(journal, prefix, self.packages, python_version)
@@ -242,6 +254,29 @@ class Transaction:
         self.result.unlinked = [dist_str(r) for r in unlinked]
         self.result.linked = [dist_str(p.record) for p in self.packages]
         self.result.link_types = {p.dist: p.link_type for p in self.packages}
+
+    def _to_unlink(self, installed: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """The installed records to unlink, the plan reconciled with the prefix as it is now.
+
+        The plan was made before this process held the prefix lock, so another command may
+        have changed the prefix since: a package it already removed is skipped; a package
+        it installed under a name this transaction links is replaced (never two records
+        for one name) -- or, when it is the very same build, kept and not linked again.
+        """
+        names = [str(record_dict(r)["name"]) for r in self.unlink_records]
+        planned = set(names)
+        kept: set[str] = set()
+        for pkg in self.packages:
+            name = str(pkg.record["name"])
+            current = installed.get(name)
+            if current is None or name in planned:
+                continue
+            if _same_build(current, pkg.record):
+                kept.add(name)
+            else:
+                names.append(name)
+        self.packages = [p for p in self.packages if str(p.record["name"]) not in kept]
+        return [installed[n] for n in dict.fromkeys(names) if n in installed]
 
     def _append_history(self, journal: Journal, unlinked: list[dict[str, Any]]) -> None:
         from kernel import __version__

@@ -1,0 +1,180 @@
+"""``kill -9`` at random times and at every engine kill point, then judge what is left.
+
+After each crash:
+
+1. a read-only ``conda list -p P --json`` works and every record file is whole;
+2. the package cache holds no entry that looks complete but is not, and the repodata cache
+   parses (a state file either agrees with its raw file or is one the index ignores);
+3. the next mutating command (``conda install`` of a package that does not exist: it
+   recovers, then fails to solve) leaves the prefix byte for byte as it was *before* the
+   operation or as a serial run leaves it *after*; no journal, no backups;
+4. running the operation again completes: the prefix equals the serial run's, no orphan
+   files beyond those the serial run's post-link scripts make, no record with missing files,
+   ``conda doctor`` clean (when that command exists), caches consistent.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from plugins.transaction.killpoints import POINTS
+from tests.reliability.conftest import SCENARIOS, Scenario, Slot, Slots
+from tests.reliability.harness import (
+    Run,
+    check_doctor,
+    check_package_cache,
+    check_records,
+    check_repodata_cache,
+    diff,
+    doctor_available,
+    list_json,
+    orphans,
+    snapshot,
+)
+
+pytestmark = pytest.mark.reliability
+
+TRIALS = 20
+SEED = 20240917
+MISSING = "rel-no-such-package"
+
+
+@dataclass
+class Outcome:
+    killed: bool
+    state: str  # "before" or "after": what the recovery left
+    recovered: str  # what the recovering command said ("rolled back", "completed", "")
+    journal: bool  # the crash left a transaction journal
+
+
+def judge(slots: Slots, slot: Slot, scenario: Scenario, crash: Run, *,
+          doctor: bool = False) -> Outcome:
+    """Checks 1-4 of the module docstring after ``crash``; returns what happened."""
+    ref = slot.reference(scenario)
+    prefix, conda = slot.prefix, slot.conda()
+    context = f"{scenario.name} trial ({crash.args[-1] if crash.args else ''}), " \
+              f"exit {crash.code} after {crash.seconds:.3f}s"
+    # 1. read-only view
+    names = {item["name"] for item in list_json(conda, prefix)}
+    assert names == set(check_records_whole(prefix)), context
+    # 2. caches as the crash left them
+    check_package_cache(slot.pkgs, slots.channel_dir, slots.trees)
+    check_repodata_cache(slot.pkgs)
+    # 3. the next mutating command recovers (only needed when a transaction had begun:
+    # without a journal nothing was changed yet, or everything was already done)
+    said = ""
+    journal = (prefix / "conda-meta" / ".journal.jsonl").exists()
+    if journal:
+        recovery = conda("install", "-p", str(prefix), "-y", MISSING)
+        assert recovery.code != 0 and MISSING in recovery.out + recovery.err, recovery.err
+        said = "rolled back" if "rolled back" in recovery.err else \
+            "completed" if "was found and completed" in recovery.err else ""
+        assert said, f"{context}: recovery said nothing: {recovery.err[-2000:]}"
+    assert not (prefix / "conda-meta" / ".journal.jsonl").exists(), context
+    assert not (prefix / ".condatmp").exists(), context
+    state = snapshot(prefix)
+    if state == ref.after:
+        outcome = "after"
+    else:
+        assert state == ref.before, f"{context}: recovered prefix is neither the state " \
+                                    f"before nor after:\n{diff(state, ref.before)}"
+        outcome = "before"
+    # 4. the operation completes
+    if outcome == "before":
+        conda(*scenario.argv(prefix)).ok()
+    final = snapshot(prefix)
+    assert final == ref.after, f"{context}: final state differs:\n{diff(final, ref.after)}"
+    check_records(prefix)
+    assert orphans(prefix) <= ref.after_orphans, context
+    if journal or doctor:  # a byte-identical prefix gets the same report: no need each time
+        check_doctor(conda, prefix)
+    check_package_cache(slot.pkgs, slots.channel_dir, slots.trees)
+    assert check_repodata_cache(slot.pkgs) >= 1 or scenario.op == "remove", context
+    return Outcome(crash.killed or crash.code == 137, outcome, said, journal)
+
+
+def check_records_whole(prefix: Path) -> set[str]:
+    """Record files parse and name their package (files may be missing mid-transaction)."""
+    import json
+
+    names = set()
+    for path in (prefix / "conda-meta").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert path.name == f"{data['name']}-{data['version']}-{data['build']}.json"
+        names.add(data["name"])
+    return names
+
+
+@pytest.mark.parametrize("name", ["install", "update", "remove"])
+def test_kill_at_random_times(slots: Slots, name: str) -> None:
+    """``TRIALS`` seeded SIGKILLs of the process group at a random fraction of the time the
+    operation takes (cold package cache, so downloads and extraction are hit too)."""
+    scenario = SCENARIOS[name]
+    for slot in slots.all:  # references first: the measured duration is needed
+        slot.reference(scenario)
+    duration = max(s.reference(scenario).seconds for s in slots.all)
+
+    def trial(slot: Slot, seed: int) -> Outcome:
+        rng = random.Random(f"{SEED}-{name}-{seed}")
+        slot.restore(scenario)
+        # odd seeds aim at the later part of the run, where the transaction is
+        delay = (rng.random() if seed % 2 == 0 else rng.uniform(0.6, 1.0)) * duration
+        crash = slot.conda().killed_after(delay, *scenario.argv(slot.prefix), )
+        crash.args.append(f"seed {seed}, kill at {delay:.3f}s")
+        return judge(slots, slot, scenario, crash, doctor=seed == 0)
+
+    outcomes = slots.run(trial, range(TRIALS))
+    killed = sum(o.killed for o in outcomes)
+    assert len(outcomes) == TRIALS
+    assert killed >= TRIALS // 2, f"only {killed} of {TRIALS} trials were killed mid-way"
+    print(f"\n{name}: {TRIALS} trials, {killed} killed mid-way, "
+          f"{sum(o.journal for o in outcomes)} inside a transaction, "
+          f"{sum(o.state == 'before' for o in outcomes)} left the state before, "
+          f"{sum(o.recovered == 'rolled back' for o in outcomes)} rolled back by recovery")
+
+
+#: (scenario, kill point, n): the n-th pass of the point kills the process
+KILLS = [("install", point, 1) for point in POINTS] + [
+    ("update", "unlink_file", 2), ("update", "unlink_package", 1), ("update", "link_file", 3),
+    ("update", "entry_point", 1), ("remove", "unlink_file", 3), ("remove", "unlink_package", 2),
+    ("remove", "commit", 1), ("install", "link_file", 7), ("install", "record", 5),
+    ("post-link-file", "record", 1), ("post-link-file", "history", 1),
+    ("post-link-file", "commit", 1)]
+#: points an operation never passes (nothing of that kind to do)
+UNREACHED = {("install", "unlink_file"), ("install", "unlink_package")}
+
+
+def test_every_kill_point(slots: Slots) -> None:
+    """``MICROCONDA_TEST_KILL_AT=<point>:<n>`` for every point the engine defines."""
+    def trial(slot: Slot, kill: tuple[str, str, int]) -> tuple[str, Outcome | None]:
+        name, point, nth = kill
+        scenario = SCENARIOS[name]
+        slot.restore(scenario)
+        crash = slot.conda()(*scenario.argv(slot.prefix), kill_at=f"{point}:{nth}")
+        crash.args.append(f"{point}:{nth}")
+        if (name, point) in UNREACHED:
+            assert crash.code == 0, crash.err
+            return point, None
+        assert crash.code == 137, f"{name} never reached {point}:{nth}: {crash.err[-2000:]}"
+        outcome = judge(slots, slot, scenario, crash, doctor=True)
+        # before the commit mark recovery undoes, after it recovery completes
+        committed = point in ("commit", "cleanup")
+        assert outcome.state == ("after" if committed else "before"), (name, point, nth)
+        assert outcome.recovered == ("completed" if committed else "rolled back"), \
+            (name, point, nth, outcome)
+        return point, outcome
+
+    results = slots.run(trial, KILLS)
+    covered = {point for point, outcome in results if outcome is not None}
+    assert covered == set(POINTS), f"kill points never reached: {set(POINTS) - covered}"
+    print(f"\nkill points: {len(covered)} of {len(POINTS)} covered in {len(KILLS)} trials")
+
+
+def test_doctor_check_is_skipped_only_when_absent() -> None:
+    if not doctor_available():
+        pytest.skip("plugins/subcommands/doctor.py does not exist yet: the `conda doctor "
+                    "-p P` assertion of the crash tests is skipped")
