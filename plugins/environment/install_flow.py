@@ -226,6 +226,23 @@ def _json(data: dict[str, Any]) -> None:
 
 def run_change(change: Change) -> int:
     """Solve, show, confirm and apply ``change``; returns the exit code."""
+    from kernel.config import get_config
+    from plugins.transaction import recover
+
+    config = get_config()
+    exists = os.path.isdir(os.path.join(change.prefix, "conda-meta"))
+    if not exists or config.dry_run:
+        return _run_change(change, exists)
+    # Hold the prefix from recovery through execution, so the plan is never made against
+    # a state another command is changing (the lock is re-entrant for the transaction).
+    from plugins.transaction import PrefixLock
+
+    with PrefixLock(change.prefix):
+        recover(change.prefix)
+        return _run_change(change, exists)
+
+
+def _run_change(change: Change, exists: bool) -> int:
     from kernel import reporting
     from kernel.config import get_config
     from kernel.errors import DryRunExit
@@ -233,12 +250,9 @@ def run_change(change: Change) -> int:
     from plugins.package_cache import fetch_packages, find_entry
     from plugins.prefix import PrefixData
     from plugins.prefix.records import record_dict
-    from plugins.transaction import Transaction, plan_transaction, recover
+    from plugins.transaction import Transaction, plan_transaction
 
     config = get_config()
-    exists = os.path.isdir(os.path.join(change.prefix, "conda-meta"))
-    if exists and not config.dry_run:
-        recover(change.prefix)
     current = PrefixData(change.prefix).records() if exists else []
     for_solver = [] if change.creating else current
     final, forced = _final_records(change, for_solver)

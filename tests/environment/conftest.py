@@ -74,13 +74,19 @@ def recipes(shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def tree_digest(*roots: Path) -> dict[str, tuple[int, int]]:
-    """``{path: (size, mtime_ns)}`` of every file and folder under ``roots``."""
+    """``{path: (size, mtime_ns)}`` of every file and folder under ``roots``.
+
+    The prefix lock file (``conda-meta/.lock``) is left out: a command that takes the
+    lock and then fails has changed nothing, though the lock file's time moved.
+    """
     seen: dict[str, tuple[int, int]] = {}
     for root in roots:
         if not root.exists():
             seen[str(root)] = (-1, -1)
             continue
         for path in [root, *root.rglob("*")]:
+            if path.name == ".lock" and path.parent.name == "conda-meta":
+                continue
             st = path.lstat()
             seen[str(path)] = (st.st_size if path.is_file() else 0, st.st_mtime_ns)
     return seen
