@@ -30,6 +30,7 @@ from tests.solver.channels import DATA, MemorySource, load_repodata, split_flat_
 INDEX2 = "conda/tests/data/index2.json"
 INDEX4 = "conda/tests/data/index4.json"
 R_MAIN = "r+main"
+SUDOKU = "sudoku"
 
 CASES: list[tuple[str, str, list[str]]] = [
     (INDEX2, "numpy", ["numpy"]),
@@ -46,6 +47,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     (INDEX4, "r-base", ["r-base"]),
     (INDEX4, "r-essentials", ["r-essentials"]),
     (R_MAIN, "r-base", ["r-base"]),
+    (SUDOKU, "sudoku conflict (explained)", ["sudoku_0_0", "sudoku_0_1 ==1"]),
 ]
 
 
@@ -56,6 +58,8 @@ def layouts() -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
         out[key] = split_flat_index(json.loads((DATA / key).read_text()))
     out[R_MAIN] = {"linux-64": load_repodata(DATA / "conda/tests/data/repodata/r_linux-64.json"),
                    "noarch": load_repodata(DATA / "conda/tests/data/repodata/main_noarch.json")}
+    out[SUDOKU] = {"linux-64": {},
+                   "noarch": load_repodata(DATA / "mamba/libmamba/tests/data/repodata/sudoku.json")}
     return out
 
 

@@ -74,6 +74,18 @@ class Clauses:
         return out
 
     def add(self, clause: list[int]) -> None:
+        val = self.val
+        for lit in clause:
+            if val[lit if lit > 0 else -lit]:
+                break
+        else:  # the usual case: no fixed variable in it
+            if len(clause) > 1:
+                if self._scratch is None:
+                    self._store.append(clause)
+                    self._sent = None
+                else:
+                    self._scratch.append(clause)
+                return
         cl = self._simplify(clause)
         if cl is None:
             return
@@ -131,15 +143,16 @@ class Clauses:
                 cl = store[idx]
                 if cl is None:
                     continue
-                out = []
+                out: list[int] = []
                 for x in cl:
                     v = val[x] if x > 0 else -val[-x]
                     if v > 0:
-                        out = None
                         break
                     if v == 0:
                         out.append(x)
-                if out is None:
+                else:
+                    v = 0
+                if v > 0:  # satisfied
                     store[idx] = None
                 elif len(out) > 1:
                     store[idx] = out
@@ -171,7 +184,7 @@ class Clauses:
         base = self.clauses
         if self.unsat or self._scratch_unsat:
             return None
-        clauses: list[Sequence[int]] = base
+        clauses: Sequence[Sequence[int]] = base
         more: list[Sequence[int]] = []
         if self._scratch:
             more.extend(self._scratch)

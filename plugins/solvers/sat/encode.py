@@ -73,13 +73,37 @@ class Encoding:
                 found = c.true if dep.optional else -c.true
             elif len(libs) == len(group):
                 found = c.true if dep.optional else self.name_var[dep.name]
+            elif 2 * (len(group) - len(libs)) <= len(libs):
+                found = self._all_but(dep, [self.var[i] for i in group if i not in ok])
             else:
                 lits = [self.var[i] for i in libs]
                 if dep.optional:
                     lits.append(-self.name_var[dep.name])
                 found = any_of(c, lits)
+                if not dep.optional and len(lits) > 1:
+                    # implied (every candidate implies its name), but it lets unit
+                    # propagation see that a required spec installs the name
+                    c.add([-found, self.name_var[dep.name]])
         self._lits[dep.key] = found
         return found
+
+    def _all_but(self, dep: Dep, excluded: list[int]) -> int:
+        """A spec that rules out a few candidates of its name (``!=``, ``>=`` near the
+        top): since exactly one candidate is installed when the name is, "one of the
+        matching candidates" is "the name, and none of the excluded ones" (for an
+        optional spec: "none of the excluded ones"). Same meaning, but binary clauses
+        (record ⇒ spec ⇒ ¬excluded) that unit propagation follows at once."""
+        c = self.clauses
+        v = c.new_var()
+        for x in excluded:
+            c.add([-v, -x])
+        if dep.optional:
+            c.add([v, *excluded])
+        else:
+            m = self.name_var[dep.name]
+            c.add([-v, m])
+            c.add([v, -m, *excluded])
+        return v
 
     def feature_lit(self, feature: str) -> int:
         return self.lit(Dep("@" + feature, "", None, False, feature))

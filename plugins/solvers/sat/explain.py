@@ -61,12 +61,30 @@ def minimal_conflict(pool: Pool, reqs: Sequence[Req], budget_s: float = 10.0) ->
     def sat(keep: Sequence[int]) -> bool:
         return c.sat([[selectors[k]] for k in (*fixed, *keep)]) is not None
 
+    closures: dict[int, Closure] = {}
+
+    def implied(k: int, others: Sequence[int]) -> bool:
+        """Whether the specs ``others`` force ``reqs[k]`` through the dependencies all
+        their candidates share: then dropping it changes nothing, no SAT call needed."""
+        dep = reqs[k].dep
+        if dep.feature or not dep.name:
+            return False
+        ok = pool.match_set(dep)
+        for x in others:
+            cl = closures.get(x)
+            if cl is None:
+                cl = closures[x] = Closure(pool, reqs[x])
+            allowed = cl.allowed.get(dep.name)
+            if allowed is not None and allowed <= ok:
+                return True
+        return False
+
     kept = list(core)
     for k in core:
         if time.monotonic() > deadline:
             break
         trial = [x for x in kept if x != k]
-        if not sat(trial):
+        if implied(k, [*fixed, *trial]) or not sat(trial):
             kept = trial
     return [reqs[k] for k in sorted(kept)]
 

@@ -74,6 +74,7 @@ class Pool:
         self._groups: dict[str, list[int]] = {}
         self._deps: dict[int, tuple[Dep, ...]] = {}
         self._parsed: dict[str, Any] = {}
+        self._deps_of_text: dict[str, Dep] = {}
         self._matches: dict[str, tuple[int, ...]] = {}
         self._sets: dict[str, frozenset[int]] = {}
         self._rank: dict[int, int] = {}
@@ -150,6 +151,13 @@ class Pool:
     # -- dependencies ----------------------------------------------------------------------
 
     def parse(self, text: str, optional: bool = False) -> Dep:
+        key = ("?" if optional else "") + text
+        dep = self._deps_of_text.get(key)
+        if dep is None:
+            dep = self._deps_of_text[key] = self._parse(text, optional)
+        return dep
+
+    def _parse(self, text: str, optional: bool) -> Dep:
         spec: Any = self._parsed.get(text)
         if spec is None:
             try:

@@ -32,6 +32,17 @@ class Reducer:
         self._cp_applied: set[str] = set()
         self._snames: set[str] = set()
         self._explicit_pool: dict[str, set[int]] = {}
+        #: per dependency key, the position of its first candidate still alive
+        self._first_alive: dict[str, int] = {}
+        #: per record, its non-optional dependencies as (key, candidates)
+        self._hard_deps: dict[int, list[tuple[str, tuple[int, ...]]]] = {}
+        #: dependency keys whose candidates the walk has been through (all kept or
+        #: rejected for good, so a second visit adds nothing)
+        self._walked: set[str] = set()
+        #: records filtered out so far, and per record that count when its dependencies
+        #: were last all found alive (nothing died since: still alive)
+        self._deaths = 0
+        self._checked: dict[int, int] = {}
 
     def strict_rank(self, name: str) -> int:
         rank = self._strict_rank.get(name)
@@ -75,9 +86,13 @@ class Reducer:
             for i in group:
                 if pool.rank(i) != best:
                     filter_out[i] = "removed by strict channel priority"
+                    self._deaths += 1
             self._cp_applied.add(name)
         sets = [pool.match_set(d) for d in specs]
         explicit = self._explicit_pool.get(name)
+        hard_deps = self._hard_deps
+        first_alive = self._first_alive
+        checked = self._checked
         old = new = 0
         for i in group:
             if filter_out.setdefault(i, False):
@@ -85,12 +100,30 @@ class Reducer:
             old += 1
             if not any(i in s for s in sets) or (explicit and i not in explicit):
                 filter_out[i] = "incompatible with the required specs"
+                self._deaths += 1
                 continue
-            if any(not d.optional and not any(self._alive(j) for j in pool.matches(d))
-                   for d in pool.depends(i)):
-                filter_out[i] = "unsatisfiable dependencies"
+            if checked.get(i) == self._deaths:
+                new += 1  # nothing died since its dependencies were last found alive
                 continue
-            new += 1
+            hard = hard_deps.get(i)
+            if hard is None:
+                hard = hard_deps[i] = [(d.key, pool.matches(d)) for d in pool.depends(i)
+                                       if not d.optional]
+            for key, found in hard:
+                # records only die while filtering: the first alive candidate only moves on
+                k = first_alive.get(key, 0)
+                n = len(found)
+                while k < n and filter_out.get(found[k], False):
+                    k += 1
+                first_alive[key] = k
+                if k == n:
+                    break
+            else:
+                new += 1
+                checked[i] = self._deaths
+                continue
+            filter_out[i] = "unsatisfiable dependencies"
+            self._deaths += 1
         reduced = new < old
         if any(d.optional for d in specs):
             return reduced
@@ -117,8 +150,11 @@ class Reducer:
     def _valid(self, i: int) -> bool:
         """conda's ``valid2``: every non-optional dependency has a valid candidate
         (cycles count as valid)."""
-        pool = self.pool
         filter_out = self.filter_out
+        known = filter_out.get(i)
+        if known is not None:
+            return not known
+        pool = self.pool
         memo: dict[str, bool] = {}
 
         def valid_rec(j: int) -> bool:
@@ -164,9 +200,14 @@ class Reducer:
             if dep not in specs and (not specs or _strict(dep) >= _strict(specs[0])):
                 specs.insert(0, dep)
         seen: set[str] = set()
+        walked = self._walked
         while todo:
             _, ms = todo.popitem()
             seen.add(ms.key)
+            if ms.key in walked:
+                # every candidate is in already or rejected for good: nothing to add
+                continue
+            walked.add(ms.key)
             for j in pool.matches(ms):
                 if j in reduced or not self._valid(j):
                     continue

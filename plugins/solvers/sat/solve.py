@@ -8,7 +8,7 @@ not yet unique.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -69,20 +69,38 @@ def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
         enc = Encoding(pool, reduced)
         for r in reqs:
             enc.clauses.require(enc.lit(r.dep))
+        # the objectives define their auxiliary variables before the first model, so
+        # no pass needs another SAT call just to extend it
+        passes, timestamps = _passes(enc, reqs)
+        groups: dict[Hashable, tuple[int, Sequence[int]]] = {
+            name: (enc.name_var[name], [enc.var[i] for i in members])
+            for name, members in enc.groups.items()}
+        opt = Optimizer(enc.clauses, [], enc.group_of, groups)
+        # first probe: every pass at its lower bound at once (then no pass needs a call)
+        if opt.reach_floors([objective for objective, trymax in passes if not trymax]):
+            break
         model = enc.clauses.sat()
         if model is not None:
+            opt.model = model
             break
         core = explain.minimal_conflict(pool, reqs)
         neutered = _neuter(pool, reqs, core)
         if neutered is None:
             raise _unsat(pool, core or reqs)
         reqs = neutered
-    opt = Optimizer(enc.clauses, model, enc.group_of)
-    _optimize(enc, opt, reqs)
+    for objective, trymax in passes:
+        opt.minimize(objective, trymax=trymax)
+    # timestamps count only when the answer is not yet unique; a model at their lower
+    # bound is the answer either way, and is often one probe away
+    if not opt.reach_floors([timestamps]) and not opt.is_unique(list(enc.var.values())):
+        opt.minimize(timestamps, fix=False, floor_tried=True)
     return [i for i in enc.chosen(opt.model) if i not in pool.virtual]
 
 
-def _optimize(enc: Encoding, opt: Optimizer, reqs: Sequence[Req]) -> None:
+def _passes(enc: Encoding, reqs: Sequence[Req]
+            ) -> tuple[list[tuple[objectives.Objective, bool]], objectives.Objective]:
+    """conda's passes in order, as (objective, trymax), and the timestamp objective
+    (only minimised when the answer is not yet unique)."""
     requested = [r.dep.name for r in reqs if not r.dep.optional and r.target is None]
     optional = [r.dep.name for r in reqs
                 if r.dep.optional and any(i in enc.var for i in enc.pool.matches(r.dep))]
@@ -92,20 +110,14 @@ def _optimize(enc: Encoding, opt: Optimizer, reqs: Sequence[Req]) -> None:
     others = [r.dep.name for r in reqs if r.target is not None or
               (r.dep.optional and r.dep.name in optional)] + missing
     req_c, req_v, req_b, req_a, req_t = objectives.version_metrics(enc, requested)
-    opt.minimize(req_c)
-    opt.minimize(req_v)
-    opt.minimize(objectives.feature_count(enc))
-    opt.minimize(objectives.feature_metric(enc))
-    opt.minimize(req_b)
-    opt.minimize(req_a)
-    opt.minimize(objectives.name_count(enc, optional))
-    opt.minimize(objectives.update_count(enc, [t for t in targets if t is not None]))
     eq_c, eq_v, eq_b, eq_a, eq_t = objectives.version_metrics(enc, others)
-    for eq in (eq_c, eq_v, eq_b, eq_a):
-        opt.minimize(eq)
-    opt.minimize(objectives.name_count(enc, missing), trymax=True)
-    if not opt.is_unique(list(enc.var.values())):
-        opt.minimize({**eq_t, **req_t}, fix=False)
+    passes = [req_c, req_v, objectives.feature_count(enc), objectives.feature_metric(enc),
+              req_b, req_a, objectives.name_count(enc, optional),
+              objectives.update_count(enc, [t for t in targets if t is not None]),
+              eq_c, eq_v, eq_b, eq_a]
+    out = [(objective, False) for objective in passes]
+    out.append((objectives.name_count(enc, missing), True))
+    return out, {**eq_t, **req_t}
 
 
 def _check_found(pool: Pool, reqs: Sequence[Req]) -> None:
