@@ -26,11 +26,13 @@ class CondaEnvironmentError(CondaError):
 
 
 class InstalledSource(RecordSource):
-    """A :class:`RecordSource` holding only the records installed in a prefix."""
+    """A :class:`RecordSource` holding the records installed in a prefix and the target
+    platform's virtual packages (installed records may depend on ``__glibc``, ``__osx``…)."""
 
-    def __init__(self, records: Sequence[Any]):
+    def __init__(self, records: Sequence[Any], virtual: Sequence[Any] = ()):
+        self.virtual = list(virtual)
         self._by_name: dict[str, list[Any]] = {}
-        for record in records:
+        for record in [*records, *self.virtual]:
             self._by_name.setdefault(record.name, []).append(record)
 
     def records(self, name: str) -> Sequence[Any]:
@@ -41,6 +43,14 @@ class InstalledSource(RecordSource):
 
     def names(self) -> list[str]:
         return list(self._by_name)
+
+
+def _virtual_packages() -> list[Any]:
+    from kernel.config import get_config
+    from kernel.manager import get_plugin_manager
+    from kernel.virtual_packages import virtual_package_records
+
+    return list(virtual_package_records(get_plugin_manager(), get_config()))
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -100,7 +110,7 @@ def execute(args: argparse.Namespace) -> int:
                                         f"deactivate it first", prefix=prefix)
     change = Change(command="remove", prefix=prefix, remove_all=args.all,
                     specs_to_remove=parse_specs(args.packages), force_remove=args.force,
-                    source=InstalledSource(records))
+                    source=InstalledSource(records, _virtual_packages()))
     if args.all and not config.json:
         reporting.render(f"\nRemove all packages in environment {prefix}:\n")
     if records or not args.all:
