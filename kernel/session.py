@@ -12,6 +12,7 @@ in any text; every message that may hold a URL goes through it.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import re
 import threading
@@ -58,6 +59,37 @@ def redact_url(text: str) -> str:
     for secret in sorted(_secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
+
+
+class RedactingFilter(logging.Filter):
+    """Masks credentials in log records (urllib3 logs ``GET /t/<token>/...`` at DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:
+            return True
+        clean = redact_url(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+_LOGGERS = ("urllib3", "urllib3.connectionpool", "urllib3.connection", "urllib3.util.retry",
+            "urllib3.response", "urllib3.poolmanager", "requests")
+_FILTER = RedactingFilter()
+
+
+def redact_logs() -> None:
+    """Install :class:`RedactingFilter` on the HTTP libraries' loggers and on the root
+    logger's handlers (idempotent; called whenever a session is built)."""
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+    for handler in logging.getLogger().handlers:
+        if _FILTER not in handler.filters:
+            handler.addFilter(_FILTER)
 
 
 def strip_credentials(url: str) -> str:
@@ -175,6 +207,7 @@ def _build(config: Any, manager: PluginManager, host: str, auth_name: str | None
            channel_name: str) -> requests.Session:
     import requests
 
+    redact_logs()
     adapter_class, file_adapter, offline_adapter = _classes()
     session = requests.Session()
     session.headers.update(_checked_headers(manager, "conda_session_headers", host=host))

@@ -109,7 +109,10 @@ def _packages(text: str, idx: int, offsets: Offsets) -> int:
             start = _expect(text, idx, ":", "':' delimiter")
         try:
             record, end = scan_once(text, start)
-            offsets.setdefault(record["name"], []).append((fn, start, end))
+            name = record["name"]
+            if name.__class__ is not str:  # a number or a list is no package name
+                raise TypeError(name)
+            offsets.setdefault(name, []).append((fn, start, end))
         except StopIteration as stop:
             raise JSONDecodeError("Expecting value", text, stop.value) from None
         except (KeyError, TypeError):
