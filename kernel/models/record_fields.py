@@ -81,6 +81,8 @@ on_channel_context_change(_CHANNELS_BY_URL.clear)
 def channel_for(value: Any) -> Channel | None:
     if value is None or isinstance(value, Channel):
         return value
+    if not isinstance(value, str):
+        raise TypeError(f"channel must be a string, not {type(value).__name__}")
     channel = _CHANNELS_BY_URL.get(value)
     if channel is None:
         if len(_CHANNELS_BY_URL) > 10_000:

@@ -273,7 +273,7 @@ class PackageRecord:
         if self.channel is None:
             return None
         written = self.source_channel
-        if written is not None and channel_for(written) == self.channel:
+        if isinstance(written, str) and channel_for(written) == self.channel:
             return written
         return str(self.channel)
 

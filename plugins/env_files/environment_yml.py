@@ -39,6 +39,8 @@ def _load_yaml(text: str, filename: str) -> Any:
                                    mark.line + 1 if mark is not None else None) from None
     except YAMLError as exc:
         raise EnvironmentFileError(filename, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise EnvironmentFileError(filename, "YAML nested too deeply") from None
 
 
 def _selected(selector: str, platform: str, filename: str, line: int | None) -> bool:

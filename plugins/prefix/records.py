@@ -46,6 +46,8 @@ def read_record_file(prefix: str, path: str) -> dict[str, Any]:
         raise CorruptedEnvironmentError(prefix, path, f"not UTF-8 at byte {exc.start}") from None
     except ValueError as exc:
         raise CorruptedEnvironmentError(prefix, path, f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise CorruptedEnvironmentError(prefix, path, "JSON nested too deeply") from None
     except OSError as exc:
         raise CorruptedEnvironmentError(prefix, path, exc.strerror or str(exc)) from None
     if not isinstance(data, dict):

@@ -131,8 +131,11 @@ class Transaction:
         self.requested_specs = tuple(str(s) for s in requested_specs)
         self.removed_specs = tuple(str(s) for s in removed_specs)
         self.neutered_specs = tuple(str(s) for s in neutered_specs)
-        self.command_line = (command_line if isinstance(command_line, str)
-                             else shlex.join(command_line))
+        from kernel.session import redact_url
+
+        # the history and the journal keep the command line: never with a secret in it
+        self.command_line = redact_url(command_line if isinstance(command_line, str)
+                                       else shlex.join(command_line))
         self.pkgs_dirs = pkgs_dirs
         self.lock_timeout = lock_timeout
         self.conda_version = conda_version

@@ -112,10 +112,6 @@ def test_basic_auth_channel_never_shows_its_password(
     assert not found, found
 
 
-@pytest.mark.xfail(strict=True, reason="conda-meta/history records sys.argv unredacted "
-                   "(plugins/environment/install_flow.py passes command_line=sys.argv; "
-                   "plugins/prefix/history.py writes it as is): fix owned by the engine "
-                   "engineers")
 def test_token_on_the_command_line_stays_out_of_the_prefix(
         world: World, server: HostileServer, recipes_on_server: Callable[[str], str]) -> None:
     """``-c .../t/<token>/...`` on the command line: history and records stay clean."""
