@@ -134,6 +134,7 @@ class Clauses:
                         found.append(idx)
         self._occ_upto = len(store)
         val = self.val
+        fixed = self._fixed
         self._sent = None
         while queue:
             lit = queue.pop()
@@ -162,7 +163,10 @@ class Clauses:
                         self.unsat = True
                         queue.clear()
                         return
-                    self._assign(out[0])
+                    unit = out[0]  # inlined _assign: ``unit`` is free here
+                    val[unit if unit > 0 else -unit] = 1 if unit > 0 else -1
+                    fixed.append(unit)
+                    queue.append(unit)
 
     def begin_scratch(self) -> None:
         """Clauses added from now on serve probes only (see :meth:`end_scratch`)."""

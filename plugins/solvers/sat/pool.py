@@ -78,6 +78,7 @@ class Pool:
         self._matches: dict[str, tuple[int, ...]] = {}
         self._sets: dict[str, frozenset[int]] = {}
         self._rank: dict[int, int] = {}
+        self._strict: dict[str, int] = {}
         self._extra: dict[str, list[PackageRecord]] = {}
         self.virtual: set[int] = set()
         for rec in request.virtual_packages:
@@ -173,6 +174,13 @@ class Pool:
     def dep_of_spec(self, spec: MatchSpec, optional: bool = False) -> Dep:
         return Dep(spec_key(spec, optional), spec.name, spec, optional)
 
+    def strict(self, dep: Dep) -> int:
+        """:func:`strictness` of ``dep``'s spec (1 without one), memoised per key."""
+        value = self._strict.get(dep.key)
+        if value is None:
+            value = self._strict[dep.key] = 1 if dep.spec is None else strictness(dep.spec)
+        return value
+
     def depends(self, i: int) -> tuple[Dep, ...]:
         deps = self._deps.get(i)
         if deps is None:
@@ -213,6 +221,9 @@ class Pool:
                 return self.trackers(dep.feature)
             if dep.spec is None:
                 found = ()
+            elif dep.spec.is_simple() and dep.spec.name == dep.name:
+                # a bare name matches every record of its group
+                found = tuple(self.group(dep.name))
             else:
                 match = dep.spec.match
                 records = self.records

@@ -17,7 +17,7 @@ candidates *that survive it*. So we keep conda's rules (``Resolve.get_reduced_in
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from plugins.solvers.sat.pool import Dep, Pool, strictness
 
@@ -65,11 +65,12 @@ class Reducer:
         return self._walk(explicit)
 
     def _exactness(self, dep: Dep) -> int:
+        pool = self.pool
         value = strictness(dep.spec)
         if value == 3:
-            found = self.pool.matches(dep)
+            found = pool.matches(dep)
             if found:
-                value += sum(strictness(d.spec) for d in self.pool.depends(found[0])
+                value += sum(pool.strict(d) for d in pool.depends(found[0])
                              if d.spec is not None and not d.optional)
         return value
 
@@ -89,20 +90,24 @@ class Reducer:
                     self._deaths += 1
             self._cp_applied.add(name)
         sets = [pool.match_set(d) for d in specs]
+        only = sets[0] if len(sets) == 1 else None
         explicit = self._explicit_pool.get(name)
         hard_deps = self._hard_deps
         first_alive = self._first_alive
         checked = self._checked
+        deaths = self._deaths
+        get_out = filter_out.get
         old = new = 0
         for i in group:
             if filter_out.setdefault(i, False):
                 continue
             old += 1
-            if not any(i in s for s in sets) or (explicit and i not in explicit):
+            if (i not in only if only is not None else not any(i in s for s in sets)) \
+                    or (explicit and i not in explicit):
                 filter_out[i] = "incompatible with the required specs"
-                self._deaths += 1
+                deaths += 1
                 continue
-            if checked.get(i) == self._deaths:
+            if checked.get(i) == deaths:
                 new += 1  # nothing died since its dependencies were last found alive
                 continue
             hard = hard_deps.get(i)
@@ -113,17 +118,18 @@ class Reducer:
                 # records only die while filtering: the first alive candidate only moves on
                 k = first_alive.get(key, 0)
                 n = len(found)
-                while k < n and filter_out.get(found[k], False):
+                while k < n and get_out(found[k], False):
                     k += 1
                 first_alive[key] = k
                 if k == n:
                     break
             else:
                 new += 1
-                checked[i] = self._deaths
+                checked[i] = deaths
                 continue
             filter_out[i] = "unsatisfiable dependencies"
-            self._deaths += 1
+            deaths += 1
+        self._deaths = deaths
         reduced = new < old
         if any(d.optional for d in specs):
             return reduced
@@ -193,14 +199,24 @@ class Reducer:
 
     def _walk_from(self, pkg: int, seed: dict[str, list[Dep]], reduced: set[int]) -> None:
         pool = self.pool
+        strict_of = pool.strict
         by_name = {name: list(specs) for name, specs in seed.items()}
         todo: dict[str, Dep] = {d.key: d for d in pool.depends(pkg)}
         for dep in todo.values():
             specs = by_name.setdefault(dep.name, [])
-            if dep not in specs and (not specs or _strict(dep) >= _strict(specs[0])):
+            if dep not in specs and (not specs or strict_of(dep) >= strict_of(specs[0])):
                 specs.insert(0, dep)
+        # a dependency is "broader" than its name's first spec when it is less strict
+        first = {name: strict_of(specs[0]) for name, specs in by_name.items() if specs}
         seen: set[str] = set()
         walked = self._walked
+        valid = self._valid
+        strict = self.strict
+        names = pool.names
+        rank = pool.rank
+        strict_rank = self.strict_rank
+        matches = pool.matches
+        depends = pool.depends
         while todo:
             _, ms = todo.popitem()
             seen.add(ms.key)
@@ -208,25 +224,19 @@ class Reducer:
                 # every candidate is in already or rejected for good: nothing to add
                 continue
             walked.add(ms.key)
-            for j in pool.matches(ms):
-                if j in reduced or not self._valid(j):
+            for j in matches(ms):
+                if j in reduced or not valid(j):
                     continue
-                if self.strict and pool.rank(j) != self.strict_rank(pool.names[j]):
+                if strict and rank(j) != strict_rank(names[j]):
                     continue
                 reduced.add(j)
-                for new in pool.depends(j):
-                    if new.key in seen:
+                for new in depends(j):
+                    key = new.key
+                    if key in seen:
                         continue
-                    if not new.feature and not _broader(new, by_name.get(new.name, ())):
-                        todo[new.key] = new
-                    else:
-                        seen.add(new.key)
-
-
-def _strict(dep: Dep) -> int:
-    return 1 if dep.spec is None else strictness(dep.spec)
-
-
-def _broader(dep: Dep, specs: Iterable[Dep]) -> bool:
-    first = next(iter(specs), None)
-    return first is not None and _strict(dep) < _strict(first)
+                    if not new.feature:
+                        bound = first.get(new.name)
+                        if bound is None or strict_of(new) >= bound:
+                            todo[key] = new
+                            continue
+                    seen.add(key)
