@@ -27,7 +27,7 @@ CASES: dict[str, tuple[tuple[str, ...], tuple[str, float]]] = {
     "conda --version": (("--version",), ("ratio", 2.0)),
     "conda --help": (("--help",), ("ms", 120.0)),
     "conda info --json": (("info", "--json"), ("ms", 120.0)),
-    "conda shell.bash activate": (("shell.bash", "activate"), ("ms", 120.0)),
+    "conda shell.bash activate": (("shell.bash", "activate"), ("ms", 100.0)),
 }
 
 

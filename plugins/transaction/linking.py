@@ -120,7 +120,7 @@ def place_file(package: PackageInfo, entry: PathEntry, short_path: str, prefix: 
     source = package.source(entry)
     target = os.path.join(prefix, short_path)
     parent = os.path.dirname(target)
-    if parent:
+    if parent and not os.path.isdir(parent):  # one stat, not a failing mkdir per file
         os.makedirs(parent, exist_ok=True)
     sha, size = entry.sha256, entry.size_in_bytes
     if entry.path_type == "directory":
