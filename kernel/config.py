@@ -332,6 +332,20 @@ class Config:
     def active_prefix(self) -> str | None:
         return self.env.get("CONDA_PREFIX") or None
 
+    def channel_context(self, subdirs: Sequence[str] = ()) -> Any:
+        """The :class:`kernel.models.ChannelContext` these settings describe; ``subdirs``
+        are searched besides the configured ones."""
+        from kernel.models.channel_context import ChannelContext
+
+        return ChannelContext(
+            channel_alias=str(self.channel_alias),
+            default_channels=tuple(self.default_channels),
+            custom_channels=dict(self.custom_channels),
+            custom_multichannels={k: tuple(v) for k, v in self.custom_multichannels.items()},
+            migrated_channel_aliases=tuple(self.migrated_channel_aliases),
+            subdir=str(self.subdir),
+            subdirs=tuple(dict.fromkeys([str(s) for s in (*subdirs, *self.subdirs)])))
+
     @property
     def plugins(self) -> PluginSettings:
         if self._plugins is None:

@@ -135,20 +135,9 @@ def resolve_channels(config: Any, channels: Sequence[str] = (),
 
 def sync_channel_context(config: Any, subdirs: Sequence[str]) -> None:
     """Install the channel context ``config`` describes (when it differs from the current)."""
-    from kernel.models.channel_context import (
-        ChannelContext,
-        get_channel_context,
-        set_channel_context,
-    )
+    from kernel.models.channel_context import get_channel_context, set_channel_context
 
-    every: tuple[str, ...] = tuple(dict.fromkeys(list(subdirs) + list(config.subdirs)))
-    wanted = ChannelContext(
-        channel_alias=str(config.channel_alias),
-        default_channels=tuple(config.default_channels),
-        custom_channels=dict(config.custom_channels),
-        custom_multichannels={k: tuple(v) for k, v in config.custom_multichannels.items()},
-        migrated_channel_aliases=tuple(config.migrated_channel_aliases),
-        subdir=str(config.subdir), subdirs=every)  # type: ignore[arg-type]
+    wanted = config.channel_context(subdirs)
     if wanted != get_channel_context():
         set_channel_context(wanted)
 

@@ -90,15 +90,8 @@ def _home(config: Config) -> str:
 def channel_urls(config: Config) -> list[str]:
     """Every channel URL searched, one per subdir, without credentials (conda's order)."""
     from kernel.models.channel import Channel
-    from kernel.models.channel_context import ChannelContext
 
-    context = ChannelContext(
-        channel_alias=str(config.channel_alias),
-        default_channels=tuple(config.default_channels),
-        custom_channels=dict(config.custom_channels),
-        custom_multichannels={k: tuple(v) for k, v in config.custom_multichannels.items()},
-        migrated_channel_aliases=tuple(config.migrated_channel_aliases),
-        subdir=str(config.subdir), subdirs=tuple(config.subdirs))
+    context = config.channel_context()
     urls = [url for name in config.channels
             for url in Channel.from_value(name, context).urls(subdirs=config.subdirs)]
     return list(dict.fromkeys(urls))
