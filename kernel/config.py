@@ -337,6 +337,7 @@ class Config:
         are searched besides the configured ones."""
         from kernel.models.channel_context import ChannelContext
 
+        every: list[str] = list(dict.fromkeys([*subdirs, *self.subdirs]))
         return ChannelContext(
             channel_alias=str(self.channel_alias),
             default_channels=tuple(self.default_channels),
@@ -344,7 +345,7 @@ class Config:
             custom_multichannels={k: tuple(v) for k, v in self.custom_multichannels.items()},
             migrated_channel_aliases=tuple(self.migrated_channel_aliases),
             subdir=str(self.subdir),
-            subdirs=tuple(dict.fromkeys([str(s) for s in (*subdirs, *self.subdirs)])))
+            subdirs=every)  # type: ignore[arg-type]  # attrs converter=tuple
 
     @property
     def plugins(self) -> PluginSettings:
