@@ -25,8 +25,10 @@ from kernel.types import CondaReporterBackend, CondaSetting, ReporterRendererBas
 
 @pytest.fixture(autouse=True)
 def no_system_condarc(monkeypatch: pytest.MonkeyPatch) -> None:
-    kept = tuple(e for e in kernel.config.SEARCH_PATH if not e.startswith(("/etc/", "/var/")))
-    monkeypatch.setattr(kernel.config, "SEARCH_PATH", kept)
+    import kernel.condarc
+
+    kept = tuple(e for e in kernel.condarc.SEARCH_PATH if not e.startswith(("/etc/", "/var/")))
+    monkeypatch.setattr(kernel.condarc, "SEARCH_PATH", kept)
 
 
 @pytest.fixture
