@@ -15,7 +15,6 @@ from typing import Any
 import attrs
 import pytest
 
-import kernel.config
 from kernel import hookimpl
 from kernel.cli import main
 from kernel.manager import PluginManager, set_plugin_manager
