@@ -17,7 +17,7 @@ from typing import Any
 _OVERRIDES = {"yes": "always_yes", "dry_run": "dry_run", "offline": "offline",
               "use_index_cache": "use_index_cache", "solver": "solver",
               "show_channel_urls": "show_channel_urls", "update_modifier": "update_modifier",
-              "deps_modifier": "deps_modifier"}
+              "deps_modifier": "deps_modifier", "subdir": "subdir"}
 
 
 def add_prefix_args(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +40,9 @@ def add_channel_args(parser: argparse.ArgumentParser) -> None:
                        help="Offline mode. Do not connect to the Internet.")
     group.add_argument("-C", "--use-index-cache", action="store_true", default=None,
                        help="Use cache of channel index files, even if it has expired.")
+    group.add_argument("--platform", "--subdir", dest="subdir", metavar="SUBDIR",
+                       help="Use packages built for this platform (e.g. osx-arm64); the "
+                            "virtual packages follow it.")
 
 
 def add_output_args(parser: argparse.ArgumentParser) -> None:

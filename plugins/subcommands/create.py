@@ -112,9 +112,23 @@ def execute(args: argparse.Namespace) -> int:
         copy_untracked(source, prefix, untracked)
     if code == 0 and env is not None and not config.dry_run and not change.download_only:
         finish(env, prefix)  # pip: dependencies and variables: of an environment.yml
+    if code == 0 and getattr(args, "subdir", None) and not config.dry_run \
+            and not change.download_only:
+        _remember_platform(prefix, args.subdir)
     if code == 0 and not config.json and not config.dry_run and not change.download_only:
         reporting.render(_activate_message(prefix, getattr(args, "name", None)))
     return code
+
+
+def _remember_platform(prefix: str, subdir: str) -> None:
+    """``--platform`` is kept in the environment's ``.condarc`` (as conda does), so later
+    commands on it (read through ``$CONDA_PREFIX/.condarc``) use the same platform."""
+    path = os.path.join(prefix, ".condarc")
+    if not os.path.exists(path):
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(f"subdir: {subdir}\n")
+        os.replace(tmp, path)
 
 
 @hookimpl

@@ -179,3 +179,20 @@ def test_create_by_name_in_envs_dirs(conda, recipes: str, tmp_path: Path,
     assert conda("create", "-n", "demo", "dependency", "-y").code == 0
     assert (tmp_path / "envs" / "demo" / "conda-meta" / "dependency-2.0-0.json").is_file()
     assert "dependency" in conda("list", "-n", "demo").out
+
+
+def test_platform_flag_solves_for_that_subdir_and_is_remembered(recipes, conda, tmp_path,
+                                                                 solver_available):
+    prefix = tmp_path / "fake-env"
+    result = conda("create", "-p", prefix, "arch-package", "--platform", "osx-fake", "-y",
+                   "--json")
+    assert result.code == 0, result.err
+    linked = [a for a in result.json()["actions"]["LINK"] if a["name"] == "arch-package"]
+    assert [a["platform"] for a in linked] == ["osx-fake"]
+    assert (prefix / ".condarc").read_text() == "subdir: osx-fake\n"
+
+
+def test_platform_flag_changes_which_records_exist(recipes, conda, tmp_path, solver_available):
+    result = conda("create", "-p", tmp_path / "e", "virtualdep-package=2.0", "--platform",
+                   "osx-fake", "-y", "--dry-run")
+    assert result.code != 0 and "virtualdep-package" in result.err
