@@ -73,3 +73,17 @@ def test_uninstalled_sibling_environment_does_not_see_the_plugin():
     out = subprocess.run([sys.executable, "-m", "kernel", "hello"], capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 2
+
+
+def test_plugin_virtual_package_reaches_conda_info(plugin_venv):
+    out = conda(plugin_venv, "info", "--json")
+    assert out.returncode == 0, out.stderr
+    assert ["__hello_vp", "1.0", "0"] in json.loads(out.stdout)["virtual_pkgs"]
+
+
+def test_plugins_list_names_the_third_party_distribution(plugin_venv):
+    out = conda(plugin_venv, "plugins", "list", "--json")
+    rows = {row["name"]: row for row in json.loads(out.stdout)}
+    assert rows["hello"]["distribution"] == "microconda-hello"
+    assert rows["hello"]["version"] == "1.2.3" and rows["hello"]["builtin"] is False
+    assert "conda_virtual_packages" in rows["hello"]["hooks"]
