@@ -179,6 +179,27 @@ class Clauses:
         self._scratch = None
         self._scratch_unsat = False
 
+    def checkpoint(self) -> tuple:
+        """The state to return to with :meth:`rollback` (unit clauses added and propagated
+        in between are undone; no variables or other clauses may be added meanwhile)."""
+        self.propagate()
+        return (self._store[:], len(self._fixed), self.unsat, self.nvars)
+
+    def rollback(self, state: tuple) -> None:
+        store, nfixed, unsat, nvars = state
+        assert nvars == self.nvars and self._scratch is None
+        val = self.val
+        for lit in self._fixed[nfixed:]:
+            val[lit if lit > 0 else -lit] = 0
+        del self._fixed[nfixed:]
+        self._queue.clear()
+        self._store = store
+        self._sent = None
+        self.unsat = unsat
+        # propagation consumed occurrence lists: rebuild them on the next propagation
+        self._occ = {}
+        self._occ_upto = 0
+
     # -- solving ----------------------------------------------------------------------------
 
     def sat(self, extra: Sequence[Sequence[int]] = ()) -> list[bool] | None:

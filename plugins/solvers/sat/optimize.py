@@ -204,6 +204,29 @@ class Optimizer:
         self.model = model
         return True
 
+    def settle_floors(self, objectives: Sequence[Mapping[int, int]]) -> bool | None:
+        """One probe for the passes in order: each objective at its lower bound once the
+        earlier ones are fixed at theirs (their floors after unit propagation of those
+        fixes, which are the passes' own floors). When that is possible the fixes stay,
+        since they are each pass's optimum, and the model is optimal for all of them;
+        otherwise everything is undone and ``False`` returned, or ``None`` when unit
+        propagation alone refuted it (no SAT call made)."""
+        c = self.clauses
+        state = c.checkpoint()
+        for objective in objectives:
+            terms, _, _ = self._open(objective)
+            for lit, _ in self._residual(terms, self._floors(terms)):
+                c.require(-lit)
+            if c.unsat:
+                c.rollback(state)
+                return None
+        model = c.sat()
+        if model is None:
+            c.rollback(state)
+            return False
+        self.model = model
+        return True
+
     def _residual(self, terms: Sequence[tuple[int, int]],
                   floors: Mapping[Hashable, int]) -> list[tuple[int, int]]:
         """``terms`` less each forced group's floor, without the terms left at zero."""

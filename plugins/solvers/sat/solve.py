@@ -76,8 +76,16 @@ def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
             name: (enc.name_var[name], [enc.var[i] for i in members])
             for name, members in enc.groups.items()}
         opt = Optimizer(enc.clauses, [], enc.group_of, groups)
-        # first probe: every pass at its lower bound at once (then no pass needs a call)
-        if opt.reach_floors([objective for objective, trymax in passes if not trymax]):
+        # first probe: every pass at its lower bound, each floor taken after the earlier
+        # passes' floors are fixed and propagated (then no pass needs a call); the
+        # package count and the timestamps join it, and when unit propagation alone
+        # refutes that, the conda passes alone get the probe (at most one failed call,
+        # which matters for unsatisfiable requests: their failed calls are the slow ones)
+        settled = opt.settle_floors([objective for objective, _ in passes] + [timestamps])
+        if settled is None:
+            settled = opt.settle_floors([objective for objective, trymax in passes
+                                         if not trymax])
+        if settled:
             break
         model = enc.clauses.sat()
         if model is not None:
