@@ -20,8 +20,10 @@ from plugins.transaction.plan import TransactionPlan, plan_transaction, toposort
 from plugins.transaction.recovery import needs_recovery, recover
 from plugins.transaction.scripts import LinkScriptError
 from plugins.transaction.transaction import LinkSettings, Transaction, TransactionResult
+from plugins.transaction.verify import ClobberError, SafetyError
 
-__all__ = ["COPY", "HARDLINK", "PREFIX_PLACEHOLDER", "SOFTLINK", "LinkScriptError",
-           "LinkSettings", "PaddingError", "PrefixLock", "Transaction", "TransactionPlan",
+__all__ = ["COPY", "HARDLINK", "PREFIX_PLACEHOLDER", "SOFTLINK", "ClobberError",
+           "LinkScriptError", "LinkSettings", "PaddingError", "PrefixLock", "SafetyError",
+           "Transaction", "TransactionPlan",
            "TransactionResult", "needs_recovery", "plan_transaction", "recover",
            "replace_prefix", "toposort"]

@@ -206,6 +206,21 @@ class Journal:
             os.close(self._fd)
             self._fd = None
 
+    def _open_for_undo(self) -> int | None:
+        """The journal opened for ``undone`` lines, a line cut short by a crash cut off
+        first (lines after it would never be read back); None when there is no journal."""
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
+        except FileNotFoundError:
+            return None
+        size = os.fstat(fd).st_size
+        with open(self.path, "rb") as f:
+            data = f.read()
+        end = data.rfind(b"\n") + 1
+        if end != size:
+            os.ftruncate(fd, end)
+        return fd
+
     # -- reading and undoing -----------------------------------------------------------------
 
     @classmethod
@@ -229,22 +244,42 @@ class Journal:
             return cls(prefix, "unknown", {"txid": "unknown"})
         header, rest = entries[0], entries[1:]
         committed = any(e.get("op") == "commit" for e in rest)
-        steps = [e for e in rest if e.get("op") != "commit"]
+        undone = {e.get("step") for e in rest if e.get("op") == "undone"}
+        steps = [{**e, "undone": e.get("step") in undone} for e in rest
+                 if e.get("op") not in ("commit", "undone")]
         return cls(prefix, header["txid"], header, steps, committed)
 
     def rollback(self) -> None:
-        """Undo every recorded step, newest first, then drop backups and the journal."""
+        """Undo every recorded step, newest first, then drop backups and the journal.
+
+        After each step is undone an ``undone`` line is appended, so a rollback that is
+        itself interrupted resumes at the step it was undoing: a step already undone is
+        never undone twice (undoing a ``create`` again would delete a file that an older
+        ``remove`` step has since put back).
+        """
         self.close()
-        for entry in reversed(self.steps):
-            undo = _UNDO.get(entry.get("op", ""))
-            if undo is not None:
-                undo(self, entry)
+        fd = self._open_for_undo()
+        try:
+            for entry in reversed(self.steps):
+                if entry.get("undone"):
+                    continue
+                undo = _UNDO.get(entry.get("op", ""))
+                if undo is not None:
+                    undo(self, entry)
+                kill_point("rollback_step")
+                if fd is not None:
+                    line = {"op": "undone", "step": entry["step"]}
+                    os.write(fd, (json.dumps(line, separators=(",", ":")) + "\n").encode())
+                entry["undone"] = True
+        finally:
+            if fd is not None:
+                os.close(fd)
         _remove(self.backup_dir)
         _prune_empty(os.path.join(self.prefix, BACKUP_ROOT))
         if _lexists(self.path):
             os.unlink(self.path)
         if self.header.get("created_meta") or self.header.get("created_prefix"):
-            _remove_created_prefix(self.prefix, bool(self.header.get("created_prefix")))
+            remove_created_prefix(self.prefix, bool(self.header.get("created_prefix")))
 
 
 def _undo_create(journal: Journal, entry: dict[str, Any]) -> None:
@@ -313,7 +348,7 @@ def _prune_empty(path: str) -> None:
         pass
 
 
-def _remove_created_prefix(prefix: str, remove_prefix: bool) -> None:
+def remove_created_prefix(prefix: str, remove_prefix: bool) -> None:
     """Undo the creation of ``conda-meta`` (and of the prefix): only our own files remain."""
     meta = os.path.join(prefix, "conda-meta")
     leftovers = set(os.listdir(meta)) if os.path.isdir(meta) else set()

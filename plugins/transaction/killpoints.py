@@ -28,6 +28,11 @@ POINTS = (
     "cleanup",           # after the backups were removed, before the journal is
 )
 
+#: Points passed only while a transaction is rolled back (in-process or by ``recover``).
+ROLLBACK_POINTS = (
+    "rollback_step",     # after each step is undone, before its ``undone`` mark is written
+)
+
 _counts: dict[str, int] = {}
 
 

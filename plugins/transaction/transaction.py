@@ -26,7 +26,7 @@ from plugins.prefix.history import History, dist_str, spec_name
 from plugins.prefix.prefix_data import PrefixData
 from plugins.prefix.records import record_dict
 from plugins.transaction import noarch
-from plugins.transaction.journal import Journal
+from plugins.transaction.journal import Journal, remove_created_prefix
 from plugins.transaction.killpoints import kill_point
 from plugins.transaction.link_unlink import (
     PackageLink,
@@ -41,6 +41,7 @@ from plugins.transaction.lock import PrefixLock
 from plugins.transaction.package_info import read_package_info
 from plugins.transaction.recovery import recover
 from plugins.transaction.scripts import prelink_messages, run_script, script_path
+from plugins.transaction.verify import check_packages, check_path_conflicts, find_path_conflicts
 
 _PREFIX_ONLY = ("files", "paths_data", "link", "extracted_package_dir",
                 "package_tarball_full_path", "requested_spec", "requested_specs")
@@ -53,6 +54,9 @@ class LinkSettings:
     always_copy: bool = False
     always_softlink: bool = False
     allow_softlinks: bool = False
+    path_conflict: str = "clobber"  # clobber | warn | prevent
+    safety_checks: str = "warn"  # enabled | warn | disabled
+    extra_safety_checks: bool = False
 
     @classmethod
     def from_config(cls) -> LinkSettings:
@@ -60,7 +64,8 @@ class LinkSettings:
 
         config = get_config()
         return cls(bool(config.always_copy), bool(config.always_softlink),
-                   bool(config.allow_softlinks))
+                   bool(config.allow_softlinks), str(config.path_conflict or "clobber"),
+                   str(config.safety_checks or "warn"), bool(config.extra_safety_checks))
 
 
 @dataclass
@@ -71,6 +76,16 @@ class TransactionResult:
     unlinked: list[str] = field(default_factory=list)
     linked: list[str] = field(default_factory=list)
     link_types: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _State:
+    """What the checks before the journal read from the prefix, for the steps after it."""
+
+    to_unlink: list[dict[str, Any]]
+    python_version: str | None
+    site_packages: str
+    settings: LinkSettings
 
 
 def _default_notice(message: str) -> None:
@@ -203,13 +218,19 @@ class Transaction:
         with PrefixLock(self.prefix, self.lock_timeout, notice=self.notice):
             recover(self.prefix)
             self._call_hooks("conda_pre_transaction_actions", raising=True)
+            try:
+                state = self._preflight()  # may refuse: nothing has been changed yet
+            except BaseException:
+                if created_meta:
+                    remove_created_prefix(self.prefix, created_prefix)
+                raise
             journal = Journal.begin(self.prefix, created_prefix=created_prefix, info={
                 "created_meta": created_meta, "command": self.command_line,
                 "unlink": [dist_str(record_dict(r)) for r in self.unlink_records],
                 "link": [p.dist for p in self.packages]})
             try:
                 with _sigterm_as_interrupt():
-                    self._run(journal, created_meta)
+                    self._run(journal, created_meta, state)
                     journal.commit()
             except BaseException:
                 journal.rollback()
@@ -219,12 +240,24 @@ class Transaction:
         self._register(created_meta)
         return self.result
 
-    def _run(self, journal: Journal, created_meta: bool) -> None:
-        prefix = self.prefix
-        installed = PrefixData(prefix).raw_records()
+    def _preflight(self) -> _State:
+        """Read the prefix, then check path conflicts and the extracted packages."""
+        installed = PrefixData(self.prefix).raw_records()
         to_unlink = self._to_unlink(installed)
         python_version, declared_sp = self._python(installed)
         site_packages = noarch.site_packages_path(python_version, declared_sp)
+        settings = self.settings or LinkSettings.from_config()
+        conflicts = find_path_conflicts(installed, [str(r["name"]) for r in to_unlink],
+                                        self.packages, site_packages)
+        check_path_conflicts(conflicts, settings.path_conflict, self.notice)
+        check_packages(self.packages, settings.safety_checks, settings.extra_safety_checks,
+                       self.notice)
+        return _State(to_unlink, python_version, site_packages, settings)
+
+    def _run(self, journal: Journal, created_meta: bool, state: _State) -> None:
+        prefix = self.prefix
+        to_unlink, python_version = state.to_unlink, state.python_version
+        site_packages, settings = state.site_packages, state.settings
         root = self._root_prefix()
         unlinked: list[dict[str, Any]] = []
         for record in to_unlink:
@@ -232,7 +265,6 @@ class Transaction:
                        notice=self.notice)
             unlink_package(journal, prefix, record, warn=self.notice)
             unlinked.append(record)
-        settings = self.settings or LinkSettings.from_config()
         for pkg in self.packages:
             pkg.link_type = determine_link_type(
                 pkg.info.extracted_dir, prefix, always_copy=settings.always_copy,

@@ -162,3 +162,69 @@ def test_keyboard_interrupt_in_process_rolls_back(scenario: dict,
                     progress=False).execute()
     assert_clean(prefix)
     assert snapshot(str(prefix)) == before
+
+
+@pytest.mark.parametrize("nth", range(1, 8))
+def test_kill_during_recovery_is_resumed(scenario: dict, tmp_path: Path, nth: int) -> None:
+    """Recovery killed after undoing its n-th step (before marking it undone): the next
+    ``recover()`` finishes the rollback and the prefix is byte-for-byte the original.
+
+    The scenario's seven steps include ``share/shared.txt`` removed (old) then created
+    (new): undoing the create again after the remove was undone would delete the restored
+    file, which the ``undone`` marks prevent."""
+    prefix = Path(scenario["prefix"])
+    before = snapshot(str(prefix))
+    proc = spawn(scenario, tmp_path, "history:1")
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 137, err
+    proc = spawn(scenario, tmp_path, f"rollback_step:{nth}")  # the driver recovers first
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 137, err
+    assert needs_recovery(str(prefix))
+    assert recover(str(prefix), quiet=True) == "rolled back"
+    assert_clean(prefix)
+    assert snapshot(str(prefix)) == before
+
+
+def test_recovery_killed_twice_then_resumed(scenario: dict, tmp_path: Path) -> None:
+    prefix = Path(scenario["prefix"])
+    before = snapshot(str(prefix))
+    for kill_at in ("record:1", "rollback_step:1", "rollback_step:2"):
+        proc = spawn(scenario, tmp_path, kill_at)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 137, (kill_at, err)
+    assert recover(str(prefix), quiet=True) == "rolled back"
+    assert_clean(prefix)
+    assert snapshot(str(prefix)) == before
+
+
+def test_undone_marks_follow_a_line_cut_short(scenario: dict, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash mid-line leaves a partial intent line; rollback cuts it off before appending
+    its ``undone`` marks, or they would never be read back."""
+    import plugins.transaction.journal as journal_mod
+
+    prefix = Path(scenario["prefix"])
+    before = snapshot(str(prefix))
+    proc = spawn(scenario, tmp_path, "history:1")
+    proc.communicate(timeout=60)
+    assert proc.returncode == 137
+    with open(journal_mod.journal_path(str(prefix)), "ab") as f:
+        f.write(b'{"op":"crea')
+    calls = []
+
+    def die_second(name: str) -> None:
+        calls.append(name)
+        if len(calls) == 2:
+            raise RuntimeError("killed")
+
+    monkeypatch.setattr(journal_mod, "kill_point", die_second)
+    with pytest.raises(RuntimeError):
+        recover(str(prefix), quiet=True)
+    loaded = journal_mod.Journal.load(str(prefix))
+    assert loaded is not None
+    assert [s["undone"] for s in loaded.steps].count(True) == 1
+    monkeypatch.undo()
+    assert recover(str(prefix), quiet=True) == "rolled back"
+    assert_clean(prefix)
+    assert snapshot(str(prefix)) == before
