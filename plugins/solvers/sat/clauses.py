@@ -35,6 +35,8 @@ class Clauses:
         self._queue: list[int] = []  # fixed literals not yet propagated
         self._occ: dict[int, list[int]] = {}
         self._occ_upto = 0
+        #: occurrence lists propagation consumed since :meth:`checkpoint` (to put back)
+        self._occ_log: list[tuple[int, list[int]]] | None = None
         self._sent: list[list[int]] | None = None  # cached compacted base list
         self.unsat = False
         self.calls = 0
@@ -136,11 +138,19 @@ class Clauses:
         val = self.val
         fixed = self._fixed
         self._sent = None
+        log = self._occ_log
         while queue:
             lit = queue.pop()
-            for idx in occ.pop(lit, ()):
+            sat_occ = occ.pop(lit, ())
+            neg_occ = occ.pop(-lit, ())
+            if log is not None:
+                if sat_occ:
+                    log.append((lit, sat_occ))
+                if neg_occ:
+                    log.append((-lit, neg_occ))
+            for idx in sat_occ:
                 store[idx] = None
-            for idx in occ.pop(-lit, ()):
+            for idx in neg_occ:
                 cl = store[idx]
                 if cl is None:
                     continue
@@ -183,10 +193,12 @@ class Clauses:
         """The state to return to with :meth:`rollback` (unit clauses added and propagated
         in between are undone; no variables or other clauses may be added meanwhile)."""
         self.propagate()
-        return (self._store[:], len(self._fixed), self.unsat, self.nvars)
+        self._occ_log = []
+        return (self._store[:], len(self._fixed), self.unsat, self.nvars, self._occ_log,
+                self._occ_upto)
 
     def rollback(self, state: tuple) -> None:
-        store, nfixed, unsat, nvars = state
+        store, nfixed, unsat, nvars, log, upto = state
         assert nvars == self.nvars and self._scratch is None
         val = self.val
         for lit in self._fixed[nfixed:]:
@@ -196,9 +208,18 @@ class Clauses:
         self._store = store
         self._sent = None
         self.unsat = unsat
-        # propagation consumed occurrence lists: rebuild them on the next propagation
-        self._occ = {}
-        self._occ_upto = 0
+        if log is self._occ_log and upto == self._occ_upto == len(store):
+            # no clause came in since: put back the occurrence lists propagation consumed
+            # (they index the restored clauses; entries for clauses since shortened or
+            # satisfied are harmless, propagation rereads each clause)
+            occ = self._occ
+            for lit, found in reversed(log):
+                occ[lit] = found
+            log.clear()
+        else:  # rebuild them on the next propagation
+            self._occ = {}
+            self._occ_upto = 0
+            self._occ_log = None
 
     # -- solving ----------------------------------------------------------------------------
 

@@ -225,8 +225,32 @@ class Pool:
                 # a bare name matches every record of its group
                 found = tuple(self.group(dep.name))
             else:
-                match = dep.spec.match
-                records = self.records
-                found = tuple(i for i in self.group(dep.name) if match(records[i]))
+                found = self._scan(dep)
             self._matches[key] = found
         return found
+
+    def _scan(self, dep: Dep) -> tuple[int, ...]:
+        """``dep``'s candidates in its group. A group holds many builds of each version,
+        so the version test runs once per distinct version string and the whole record
+        test only where it passes (for a name-and-version spec it is the whole test)."""
+        from kernel.models import VersionSpec
+
+        spec = dep.spec
+        match = spec.match
+        records = self.records
+        group = self.group(dep.name)
+        version = spec.version
+        if type(version) is not VersionSpec:
+            return tuple(i for i in group if match(records[i]))
+        vtest = version.match
+        whole = self.strict(dep) != 2 or spec.name != dep.name
+        seen: dict[str, bool] = {}
+        out = []
+        for i in group:
+            rec = records[i]
+            ok = seen.get(rec.version)
+            if ok is None:
+                ok = seen[rec.version] = vtest(rec.version)
+            if ok and (not whole or match(rec)):
+                out.append(i)
+        return tuple(out)
