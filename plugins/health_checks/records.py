@@ -62,17 +62,31 @@ def dist_name(record: dict[str, Any]) -> str:
 
 
 def package_paths(record: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(path, paths_data entry)`` of each file a record owns (``files`` when the record
-    has no ``paths_data``, as records from old conda versions do)."""
+    """``(path in the prefix, paths_data entry)`` of each file a record owns (``files``
+    alone when the record has no ``paths_data``, as records from old conda versions do).
+
+    conda writes a noarch python package's ``paths_data`` with the path inside the package
+    (``site-packages/x.py``, ``python-scripts/x``) and ``files`` with where it landed
+    (``lib/python3.X/site-packages/x.py``, ``bin/x``); entries are matched to ``files``.
+    """
+    files = [str(p).replace("\\", "/") for p in record.get("files") or ()]
+    installed = set(files)
+    by_tail: dict[str, str] = {}
+    for path in files:
+        if "site-packages/" in path:
+            by_tail.setdefault("site-packages/" + path.split("site-packages/", 1)[1], path)
+        elif path.startswith(("bin/", "Scripts/")):
+            by_tail.setdefault("python-scripts/" + path.split("/", 1)[1], path)
     paths = (record.get("paths_data") or {}).get("paths") or []
     seen: set[str] = set()
     for entry in paths:
         if isinstance(entry, dict) and entry.get("_path"):
             path = str(entry["_path"]).replace("\\", "/")
+            if path not in installed:
+                path = by_tail.get(path, path)
             seen.add(path)
             yield path, entry
-    for path in record.get("files") or ():
-        path = str(path).replace("\\", "/")
+    for path in files:
         if path not in seen:
             yield path, {}
 

@@ -38,8 +38,13 @@ class Placed:
     no_link: bool = False
 
     def paths_data(self) -> dict[str, object]:
-        """The ``paths_data.paths`` item conda writes for this file."""
-        item: dict[str, object] = {"_path": self.short_path, "path_type": self.path_type}
+        """The ``paths_data.paths`` item conda writes for this file.
+
+        ``_path`` is the path inside the package, as conda writes it: for a noarch python
+        package ``site-packages/…`` and ``python-scripts/…``, while ``files`` holds where the
+        file landed (``lib/python3.X/site-packages/…``, ``bin/…``).
+        """
+        item: dict[str, object] = {"_path": self.source_path, "path_type": self.path_type}
         if self.prefix_placeholder:
             item["prefix_placeholder"] = self.prefix_placeholder
             item["file_mode"] = self.file_mode or "text"

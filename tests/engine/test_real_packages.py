@@ -39,6 +39,9 @@ def test_andes_noarch_python_with_entry_point(shared_data: Path, prefix: Path,
     assert meta is not None and meta["requested_spec"] == "andes"
     assert len(meta["files"]) == len({*meta["files"]}) > 300
     assert all((prefix / f).exists() for f in meta["files"])
+    paths = {p["_path"] for p in meta["paths_data"]["paths"]}
+    assert "site-packages/andes/__init__.py" in paths  # the package's own path, as conda
+    assert "lib/python3.12/site-packages/andes/__init__.py" in meta["files"]
     run(prefix, unlink=[andes])
     assert not sp.exists() and not (prefix / "bin/andes").exists()
 
