@@ -44,6 +44,7 @@ def make_prefix(prefix: Path, env_vars: dict[str, str] | None = None) -> Path:
         ".sh": ('export ACT_{t}="$CONDA_PREFIX"\n', "unset ACT_{t}\n"),
         ".fish": ("set -gx ACT_{t} $CONDA_PREFIX\n", "set -e ACT_{t}\n"),
         ".csh": ('setenv ACT_{t} "$CONDA_PREFIX:q"\n', "unsetenv ACT_{t}\n"),
+        ".xsh": ("$ACT_{t} = $CONDA_PREFIX\n", "${{...}}.pop('ACT_{t}', None)\n"),
     }
     for ext, (on, off) in scripts.items():
         (act / f"10-test{ext}").write_text(on.format(t=tag))

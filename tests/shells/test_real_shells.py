@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -57,6 +58,22 @@ env | sort > after
 echo "ps1=$prompt:q"
 conda activate does-not-exist
 echo "status=1"
+"""
+XONSH = """execx($(@({conda!r}) shell.xonsh hook))
+env | sort > before
+conda activate $TARGET1
+print("lvl=" + $CONDA_SHLVL); print("state=" + $STATE_VAR); print("clobber=" + $CLOBBER)
+print("act=" + $ACT_ITS_MY_ENV); print("py=" + $(which python).rstrip("\\n"))
+print("ps1=" + $CONDA_PROMPT_MODIFIER)
+conda activate --stack two
+print("lvl=" + $CONDA_SHLVL); print("two=" + $TWO_VAR); print("clobber=" + $CLOBBER)
+print("ps1=" + $CONDA_PROMPT_MODIFIER)
+conda deactivate
+conda deactivate
+env | sort > after
+print("gone=" + str([v for v in ("CONDA_PREFIX", "STATE_VAR", "ACT_ITS_MY_ENV") if v in ${{...}}]))
+done = !(conda activate does-not-exist)
+print("status=" + str(done.returncode))
 """
 SHELLS = {"bash": ("POSIX", ["--norc", "--noprofile"]), "dash": ("POSIX", []),
           "zsh": ("POSIX", ["-f"]), "fish": ("FISH", ["--no-config"]),
@@ -125,3 +142,22 @@ def test_eval_without_hook_and_empty_deactivate(envs, conda, shell_environ):
     assert done.stderr.count("\n") == 1 and "Not a conda environment" in done.stderr
     done = conda("shell.bash", "bogus", env=shell_environ)
     assert done.returncode == 2 and "invalid command 'bogus'" in done.stderr
+
+
+def test_xonsh_activate_stack_deactivate_round_trip(envs, shell_environ, tmp_path):
+    """The same round trip in real xonsh (no prompt to check: the hook leaves $PROMPT alone)."""
+    exe = shutil.which("xonsh")
+    if exe is None:
+        pytest.skip("xonsh is not installed here (Debian package 'xonsh': apt-get install xonsh)")
+    (tmp_path / "test.xsh").write_text(XONSH.format(conda=str(CONDA)))
+    done = subprocess.run([exe, "--no-rc", "test.xsh"], cwd=tmp_path, env=shell_environ,
+                          capture_output=True, text=True, timeout=60)
+    one = envs["one"]
+    assert done.stdout.splitlines() == [
+        "lvl=1", "state=va'l $(echo no) `no` \\n", "clobber=from-env", f"act={one}",
+        f"py={one}/bin/python", "ps1=(it's my env) ",
+        "lvl=2", "two=2", "clobber=from-env", "ps1=(two) ",
+        "gone=[]", "status=1"], (done.stdout, done.stderr)
+    assert "Could not find conda environment: does-not-exist" in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert (tmp_path / "after").read_text() == (tmp_path / "before").read_text()
