@@ -15,6 +15,7 @@ from typing import Any
 from kernel.errors import InvalidMatchSpec
 from kernel.models.build_number import BuildNumberMatch
 from kernel.models.channel import Channel
+from kernel.models.version_match import compile_user_regex
 from kernel.models.version_spec import VersionSpec
 
 
@@ -85,7 +86,7 @@ class GlobStrMatch(ExactStrMatch):
         elif "*" in value:
             pattern = f"^(?:{_glob_regex(value)})$"
         try:
-            self._match = re.compile(pattern).match if pattern is not None else None
+            self._match = compile_user_regex(pattern).match if pattern is not None else None
         except re.error as exc:
             raise InvalidMatchSpec(value, f"contains an invalid regular expression: {exc}")
 
@@ -226,7 +227,7 @@ class ChannelMatch(GlobStrMatch):
             # conda turns a channel glob into a regex without escaping its other characters
             pattern = f"^(?:{value.replace('*', '.*')})$"
             try:
-                self._match = re.compile(pattern).match
+                self._match = compile_user_regex(pattern).match
             except re.error as exc:
                 raise InvalidMatchSpec(value, f"contains an invalid regular expression: {exc}")
 

@@ -129,9 +129,19 @@ def memoized(test: Test) -> Predicate:
     return Memo(test).__getitem__
 
 
+def compile_user_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a regular expression a user wrote in a spec, without Python's warnings
+    about its style (``FutureWarning: Possible nested set``) reaching their terminal."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return re.compile(pattern)
+
+
 def regex_predicate(pattern: str, spec: str) -> Predicate:
     try:
-        match = re.compile(pattern).match
+        match = compile_user_regex(pattern).match
     except re.error as exc:
         raise InvalidVersionSpec(spec, f"invalid regular expression: {exc}") from None
     return lambda value: value is not None and match(str(value)) is not None
