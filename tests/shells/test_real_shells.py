@@ -63,7 +63,9 @@ XONSH = """execx($(@({conda!r}) shell.xonsh hook))
 env | sort > before
 conda activate $TARGET1
 print("lvl=" + $CONDA_SHLVL); print("state=" + $STATE_VAR); print("clobber=" + $CLOBBER)
-print("act=" + $ACT_ITS_MY_ENV); print("py=" + $(which python).rstrip("\\n"))
+import os, shutil  # xonsh's own `which` answers from a command cache that can lag PATH
+print("act=" + $ACT_ITS_MY_ENV)
+print("py=" + str(shutil.which("python", path=os.pathsep.join($PATH))))
 print("ps1=" + $CONDA_PROMPT_MODIFIER)
 conda activate --stack two
 print("lvl=" + $CONDA_SHLVL); print("two=" + $TWO_VAR); print("clobber=" + $CLOBBER)
