@@ -271,3 +271,30 @@ def clear_sessions() -> None:
     for session in _sessions.values():
         session.close()
     _sessions.clear()
+
+
+def user_agent(requests_version: str) -> str:
+    """The ``User-Agent`` microconda sends, like conda's: program, HTTP library, interpreter,
+    kernel, and where known the distribution and C library (``requests`` is not imported)."""
+    import platform
+
+    from kernel import __version__
+
+    parts = [f"microconda/{__version__}", f"requests/{requests_version}",
+             f"{platform.python_implementation()}/{platform.python_version()}",
+             f"{platform.system() or 'unknown'}/{(platform.release() or 'unknown').split()[0]}"]
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            release = platform.freedesktop_os_release()
+            parts.append(f"{release.get('ID', 'linux')}/{release.get('VERSION_ID', 'unknown')}")
+        except OSError:
+            pass
+        libc = os.confstr("CS_GNU_LIBC_VERSION") if hasattr(os, "confstr") else None
+        if libc and " " in libc:
+            name, version = libc.split(None, 1)
+            parts.append(f"{name}/{version}")
+    elif sys.platform == "darwin":
+        parts.append(f"OSX/{platform.mac_ver()[0]}")
+    return " ".join(p.replace(" ", "_") for p in parts)

@@ -54,7 +54,8 @@ def _schannel_sub(data: dict[str, Any]) -> str:
     return f"{canonical}/{subdir}" if subdir else canonical
 
 
-def _human_size(n: Any) -> str:
+def human_size(n: Any) -> str:
+    """``512 B``, ``1.5 KB``, ``3.2 MB`` as conda prints sizes."""
     size = float(n or 0)
     for unit in ("B", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
@@ -127,8 +128,8 @@ def plan_text(prefix: str, unlink: Sequence[Any], link: Sequence[Any], *,
             size = int(data.get("size") or 0)
             total += size
             label = f"{data['name']}-{data['version']}"
-            lines.append(f"    {label:<27}|{data['build']:>17}  {_human_size(size):>8}")
-        lines += [f"    {'-' * 44}", f"    {'Total:':>44}  {_human_size(total):>8}"]
+            lines.append(f"    {label:<27}|{data['build']:>17}  {human_size(size):>8}")
+        lines += [f"    {'-' * 44}", f"    {'Total:':>44}  {human_size(total):>8}"]
     for key, pairs in classify(unlink, link).items():
         if not pairs:
             continue

@@ -14,40 +14,14 @@ from kernel import hookimpl
 from kernel.types import CondaRequestHeader
 
 
-def _linux_details() -> list[str]:
-    import platform
-
-    parts: list[str] = []
-    try:
-        release = platform.freedesktop_os_release()
-        parts.append(f"{release.get('ID', 'linux')}/{release.get('VERSION_ID', 'unknown')}")
-    except OSError:
-        pass
-    libc, version = platform.libc_ver()
-    if libc and version:
-        parts.append(f"{libc}/{version}")
-    return parts
-
-
 @cache
 def user_agent() -> str:
     """The header value; every token is ``name/version``."""
-    import platform
-    import sys
-
     import requests
 
-    from kernel import __version__
+    from kernel.session import user_agent as build
 
-    parts = [f"microconda/{__version__}", f"requests/{requests.__version__}",
-             f"{platform.python_implementation()}/{platform.python_version()}"]
-    system, release = platform.system() or "unknown", platform.release() or "unknown"
-    parts.append(f"{system}/{release.split()[0]}")
-    if sys.platform.startswith("linux"):
-        parts.extend(_linux_details())
-    elif sys.platform == "darwin":
-        parts.append(f"OSX/{platform.mac_ver()[0]}")
-    return " ".join(p.replace(" ", "_") for p in parts)
+    return build(requests.__version__)
 
 
 @hookimpl

@@ -173,33 +173,10 @@ def _writable(path: str) -> bool:
     return os.access(target, os.W_OK)
 
 
-def user_agent(requests_version: str) -> str:
-    """The ``User-Agent`` microconda sends, built without importing requests."""
-    import platform
-
-    from kernel import __version__
-
-    parts = [f"microconda/{__version__}", f"requests/{requests_version}",
-             f"{platform.python_implementation()}/{platform.python_version()}",
-             f"{platform.system() or 'unknown'}/{(platform.release() or 'unknown').split()[0]}"]
-    if sys.platform.startswith("linux"):
-        try:
-            release = platform.freedesktop_os_release()
-            parts.append(f"{release.get('ID', 'linux')}/{release.get('VERSION_ID', 'unknown')}")
-        except OSError:
-            pass
-        libc = os.confstr("CS_GNU_LIBC_VERSION") if hasattr(os, "confstr") else None
-        if libc and " " in libc:
-            name, version = libc.split(None, 1)
-            parts.append(f"{name}/{version}")
-    elif sys.platform == "darwin":
-        parts.append(f"OSX/{platform.mac_ver()[0]}")
-    return " ".join(p.replace(" ", "_") for p in parts)
-
-
 def info_dict(config: Config) -> dict[str, Any]:
     """conda's ``info --json`` document for this run."""
     from kernel import __version__
+    from kernel.session import user_agent
     from kernel.settings import SETTINGS
 
     requests_version = _dist_version("requests", "requests")

@@ -38,15 +38,6 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="Use cached repodata without checking the server.")
 
 
-def _human_bytes(n: Any) -> str:
-    size = float(n or 0)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} TB"  # pragma: no cover
-
-
 def pretty_record(record: Any) -> str:
     """conda's ``search --info`` block for one record."""
     import datetime
@@ -59,7 +50,9 @@ def pretty_record(record: Any) -> str:
     for label, attr in fields:
         value = getattr(record, attr, None)
         if attr == "size":
-            value = _human_bytes(value)
+            from plugins.environment.plan_display import human_size
+
+            value = human_size(value)
         if value not in (None, ""):
             lines.append(f"{label:<12}: {value}")
     stamp = getattr(record, "timestamp", None)
