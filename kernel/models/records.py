@@ -71,6 +71,9 @@ class PackageRecord:
     #: the ``channel`` string as the source JSON wrote it, so ``to_json`` writes it back
     source_channel: str | None = attrs.field(default=None, repr=False)
     _identity: tuple[Any, ...] | None = attrs.field(default=None, init=False, repr=False)
+    #: the repodata entry the rarely read fields are still to be taken from (see
+    #: :meth:`__getattr__`); ``None`` once they are set
+    _pending: Mapping[str, Any] | None = attrs.field(default=None, init=False, repr=False)
 
     #: JSON keys with a field here; anything else goes to ``extra``
     JSON_FIELDS: ClassVar[frozenset[str]] = frozenset(
@@ -136,12 +139,11 @@ class PackageRecord:
             channel = channel_for(source)
         elif type(channel) is str:
             channel = channel_for(channel)
-        present, unknown = key_info(raw, cls.JSON_FIELDS)
         tf = get("track_features")
         ft = get("features")
         nt = get("noarch")
         ts = get("timestamp")
-        values = (  # in field order (see _SETTERS)
+        values = (  # the fields a solve reads, in _EAGER_FIELDS order
             name,
             version,
             build,
@@ -150,35 +152,36 @@ class PackageRecord:
             get("subdir") or subdir or (channel.platform if channel else None),  # type: ignore[union-attr]
             fn,
             url,
-            get("md5"),
-            get("sha256"),
-            get("size"),
             tuple(get("depends") or ()),
             tuple(get("constrains") or ()),
             features_tuple(tf) if tf else (),
             features_tuple(ft) if ft else (),
             noarch_value(nt, fn) if nt is not None else None,
             timestamp_ms(ts, fn) if ts else 0,
-            get("license"),
-            get("license_family"),
-            get("platform"),
-            get("arch"),
-            get("legacy_bz2_md5"),
-            get("preferred_env"),
-            get("python_site_packages_path"),
-            MappingProxyType({k: raw[k] for k in unknown}) if unknown else EMPTY_MAPPING,
-            present,
-            get("channel"),
             None,
+            raw,
         )
         if cls is not PackageRecord:
-            fields: dict[str, Any] = dict(zip(_FIELD_NAMES, values[:-1], strict=True))
+            fields: dict[str, Any] = dict(zip(_EAGER_FIELDS, values[:-2], strict=True))
+            fields.update(_lazy_values(raw))
             return cls(**fields)
-        # attrs' __init__ costs ~5 us for 27 keyword arguments; setting the slots is ~2 us
+        # attrs' __init__ costs ~5 us for 27 keyword arguments; setting the slots a solve
+        # reads costs ~1 us, and a record whose other fields are never read costs no more
         record = _new_object(cls)
-        for setter, value in zip(_SETTERS, values, strict=True):
+        for setter, value in zip(_EAGER_SETTERS, values, strict=True):
             setter(record, value)
         return record
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached for a slot not set yet: the rarely read fields of a record built
+        # by from_repodata, all taken from its entry at the first read of any of them
+        if name not in _LAZY_FIELDS:
+            raise AttributeError(name)
+        raw = object.__getattribute__(self, "_pending")
+        for setter, value in zip(_LAZY_SETTERS, _lazy_values(raw).values(), strict=True):
+            setter(self, value)
+        _PENDING_SETTER(self, None)
+        return object.__getattribute__(self, name)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], **fields: Any) -> PackageRecord:
@@ -394,6 +397,35 @@ def _restore(cls: type[PackageRecord], state: dict[str, Any]) -> PackageRecord:
     return cls(**state)
 
 
-_FIELD_NAMES = tuple(f.name for f in attrs.fields(PackageRecord) if f.init)
-_SETTERS = tuple(PackageRecord.__dict__[f.name].__set__ for f in attrs.fields(PackageRecord))
+def _lazy_values(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a repodata entry a solve does not read, in _LAZY_FIELDS order."""
+    get = raw.get
+    present, unknown = key_info(raw, PackageRecord.JSON_FIELDS)
+    return {
+        "md5": get("md5"),
+        "sha256": get("sha256"),
+        "size": get("size"),
+        "license": get("license"),
+        "license_family": get("license_family"),
+        "platform": get("platform"),
+        "arch": get("arch"),
+        "legacy_bz2_md5": get("legacy_bz2_md5"),
+        "preferred_env": get("preferred_env"),
+        "python_site_packages_path": get("python_site_packages_path"),
+        "extra": MappingProxyType({k: raw[k] for k in unknown}) if unknown else EMPTY_MAPPING,
+        "present_keys": present,
+        "source_channel": get("channel"),
+    }
+
+
+_EAGER_FIELDS = (
+    "name", "version", "build", "build_number", "channel", "subdir", "fn", "url", "depends",
+    "constrains", "track_features", "features", "noarch", "timestamp",
+)  # fmt: skip
+_LAZY_FIELDS = tuple(_lazy_values({}))
+_SETTERS = {f.name: PackageRecord.__dict__[f.name].__set__ for f in attrs.fields(PackageRecord)}
+_EAGER_SETTERS = tuple(_SETTERS[n] for n in (*_EAGER_FIELDS, "_identity", "_pending"))
+_LAZY_SETTERS = tuple(_SETTERS[n] for n in _LAZY_FIELDS)
+_PENDING_SETTER = _SETTERS["_pending"]
 _new_object = object.__new__
+assert {*_EAGER_FIELDS, *_LAZY_FIELDS, "_identity", "_pending"} == set(_SETTERS)

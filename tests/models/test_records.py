@@ -54,6 +54,20 @@ def test_from_repodata_reads_the_fields():
     assert record.size == 1234 and record.license == "BSD"
 
 
+def test_fields_read_late_equal_a_record_built_from_json():
+    # a record from repodata sets the fields a solve reads at once and the rest at the
+    # first read of any of them; the result must not depend on which is read first
+    raw = {**RAW, "sha256": "ab" * 32, "package_type": "conda", "channel": "conda-forge"}
+    fn = "numpy-1.15.1-py36h1234_0.tar.bz2"
+    late = PackageRecord.from_repodata(raw, fn, channel="conda-forge")
+    early = PackageRecord.from_json({**raw, "fn": fn}, channel=Channel("conda-forge"))
+    assert pickle.loads(pickle.dumps(late)).to_json() == early.to_json()
+    assert late.extra == {"package_type": "conda"} and late.sha256 == "ab" * 32
+    assert attrs.evolve(late, license="MIT").to_json() == {**early.to_json(), "license": "MIT"}
+    with pytest.raises(AttributeError):
+        late.no_such_field  # noqa: B018
+
+
 def test_null_depends_and_constrains_are_empty():
     record = from_raw(depends=None, constrains=None)
     assert record.depends == () and record.constrains == ()

@@ -105,6 +105,17 @@ class Clauses:
             self._store.append(cl)
             self._sent = None
 
+    def add_unchecked(self, clauses: list[list[int]]) -> None:
+        """Add ``clauses``, none of which holds a fixed variable (``true`` aside) or is
+        empty; unit clauses are assigned."""
+        store = self._store
+        for clause in clauses:
+            if len(clause) > 1:
+                store.append(clause)
+            else:
+                self._assign(clause[0])
+        self._sent = None
+
     def require(self, lit: int) -> None:
         self.add([lit])
 

@@ -22,6 +22,10 @@ class Encoding:
     def __init__(self, pool: Pool, reduced: Iterable[int]) -> None:
         self.pool = pool
         self.clauses = c = Clauses()
+        # while the base clauses are built every variable is new (none is fixed), so they
+        # collect in a plain list and enter the store in one go
+        fresh = _Fresh(c)
+        self.sink: Clauses | _Fresh = fresh
         kept = set(reduced)
         self.groups: dict[str, list[int]] = {}
         for i in kept:
@@ -45,24 +49,29 @@ class Encoding:
                 for feat in pool.records[i].track_features or ():
                     self.trackers.setdefault(feat, []).append(i)
             m = self.name_var[name] = c.new_var()
-            at_most_one(c, lits)
-            c.add([-m, *lits])
+            at_most_one(fresh, lits)
+            add = fresh.add
+            add([-m, *lits])
             for v in lits:
-                c.add([-v, m])
+                add([-v, m])
         true = c.true
+        lit_of = self._lits.get
+        add = fresh.add
         for i, v in self.var.items():
             for dep in pool.depends(i):
-                lit = self.lit(dep)
+                lit = lit_of(dep.key) or self.lit(dep)
                 if lit == true:
                     continue
-                c.add([-v] if lit == -true else [-v, lit])
+                add([-v] if lit == -true else [-v, lit])
+        c.add_unchecked(fresh.clauses)
+        self.sink = c
 
     def lit(self, dep: Dep) -> int:
         """The literal that is true exactly when ``dep`` is satisfied."""
         found = self._lits.get(dep.key)
         if found is not None:
             return found
-        c = self.clauses
+        c = self.sink
         if dep.feature:
             found = any_of(c, [self.var[i] for i in self.trackers.get(dep.feature, ())])
         else:
@@ -93,7 +102,7 @@ class Encoding:
         matching candidates" is "the name, and none of the excluded ones" (for an
         optional spec: "none of the excluded ones"). Same meaning, but binary clauses
         (record ⇒ spec ⇒ ¬excluded) that unit propagation follows at once."""
-        c = self.clauses
+        c = self.sink
         v = c.new_var()
         for x in excluded:
             c.add([-v, -x])
@@ -118,3 +127,13 @@ class Encoding:
     def chosen(self, model: list[bool]) -> list[int]:
         """Record numbers true in ``model``."""
         return [i for i, v in self.var.items() if model[v]]
+
+
+class _Fresh:
+    """A clause sink for clauses over variables none of which is fixed yet."""
+
+    def __init__(self, clauses: Clauses) -> None:
+        self.true = clauses.true
+        self.new_var = clauses.new_var
+        self.clauses: list[list[int]] = []
+        self.add = self.clauses.append

@@ -72,6 +72,8 @@ class Pool:
         self.records: list[PackageRecord] = []
         self.names: list[str] = []
         self._groups: dict[str, list[int]] = {}
+        #: per name, its group as runs of one version string: (version, start, end)
+        self._runs: dict[str, list[tuple[str, int, int]]] = {}
         self._deps: dict[int, tuple[Dep, ...]] = {}
         self._parsed: dict[str, Any] = {}
         self._deps_of_text: dict[str, Dep] = {}
@@ -97,6 +99,7 @@ class Pool:
                 self.installed.append(same[0])
             else:
                 self._groups.pop(rec.name, None)
+                self._runs.pop(rec.name, None)
                 self._extra.setdefault(rec.name, []).append(rec)
                 group = self.group(rec.name)
                 self.installed.append(next(i for i in group if self.records[i] is rec))
@@ -185,12 +188,16 @@ class Pool:
         deps = self._deps.get(i)
         if deps is None:
             rec = self.records[i]
-            found = [self.parse(d) for d in rec.depends]
+            known = self._deps_of_text.get
+            parse = self.parse
+            found = [known(d) or parse(d) for d in rec.depends]
             if (self.add_pip and rec.name == "python" and rec.version.startswith(("2.", "3."))
                     and not any(d.name == "pip" for d in found)):
-                found.append(self.parse("pip"))
-            found.extend(self.parse(c, True) for c in rec.constrains)
-            found.extend(Dep("@" + f, "", None, False, f) for f in rec.features)
+                found.append(parse("pip"))
+            if rec.constrains:
+                found.extend(parse(c, True) for c in rec.constrains)
+            if rec.features:
+                found.extend(Dep("@" + f, "", None, False, f) for f in rec.features)
             deps = self._deps[i] = tuple(found)
         return deps
 
@@ -231,8 +238,9 @@ class Pool:
 
     def _scan(self, dep: Dep) -> tuple[int, ...]:
         """``dep``'s candidates in its group. A group holds many builds of each version,
-        so the version test runs once per distinct version string and the whole record
-        test only where it passes (for a name-and-version spec it is the whole test)."""
+        side by side, so the version test runs once per run of one version string, and
+        the whole record test only where it passes (for a name-and-version spec the
+        version test is the whole test)."""
         from kernel.models import VersionSpec
 
         spec = dep.spec
@@ -245,12 +253,36 @@ class Pool:
         vtest = version.match
         whole = self.strict(dep) != 2 or spec.name != dep.name
         seen: dict[str, bool] = {}
-        out = []
-        for i in group:
-            rec = records[i]
-            ok = seen.get(rec.version)
+        out: list[int] = []
+        for text, start, end in self.runs(dep.name):
+            ok = seen.get(text)
             if ok is None:
-                ok = seen[rec.version] = vtest(rec.version)
-            if ok and (not whole or match(rec)):
-                out.append(i)
+                ok = seen[text] = vtest(text)
+            if not ok:
+                continue
+            if whole:
+                out.extend(i for i in group[start:end] if match(records[i]))
+            else:
+                out.extend(group[start:end])
         return tuple(out)
+
+    def runs(self, name: str) -> list[tuple[str, int, int]]:
+        """``name``'s group cut where the version string changes: ``(version, start,
+        end)`` slices, in group order (a version may come back under another channel)."""
+        found = self._runs.get(name)
+        if found is None:
+            group = self.group(name)
+            records = self.records
+            found = []
+            start = 0
+            current = None
+            for k, i in enumerate(group):
+                text = records[i].version
+                if text != current:
+                    if current is not None:
+                        found.append((current, start, k))
+                    current, start = text, k
+            if current is not None:
+                found.append((current, start, len(group)))
+            self._runs[name] = found
+        return found

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 
-from plugins.solvers.sat.pool import Dep, Pool, strictness
+from plugins.solvers.sat.pool import Dep, Pool
 
 
 class Reducer:
@@ -43,6 +43,8 @@ class Reducer:
         #: were last all found alive (nothing died since: still alive)
         self._deaths = 0
         self._checked: dict[int, int] = {}
+        #: candidates of several specs of one name together, per tuple of their keys
+        self._unions: dict[tuple[str, ...], frozenset[int]] = {}
 
     def strict_rank(self, name: str) -> int:
         rank = self._strict_rank.get(name)
@@ -66,7 +68,7 @@ class Reducer:
 
     def _exactness(self, dep: Dep) -> int:
         pool = self.pool
-        value = strictness(dep.spec)
+        value = pool.strict(dep)
         if value == 3:
             found = pool.matches(dep)
             if found:
@@ -89,8 +91,8 @@ class Reducer:
                     filter_out[i] = "removed by strict channel priority"
                     self._deaths += 1
             self._cp_applied.add(name)
-        sets = [pool.match_set(d) for d in specs]
-        only = sets[0] if len(sets) == 1 else None
+        # a candidate must match one of the specs
+        allowed = self._allowed(specs)
         explicit = self._explicit_pool.get(name)
         hard_deps = self._hard_deps
         first_alive = self._first_alive
@@ -102,8 +104,7 @@ class Reducer:
             if filter_out.setdefault(i, False):
                 continue
             old += 1
-            if (i not in only if only is not None else not any(i in s for s in sets)) \
-                    or (explicit and i not in explicit):
+            if i not in allowed or (explicit and i not in explicit):
                 filter_out[i] = "incompatible with the required specs"
                 deaths += 1
                 continue
@@ -152,6 +153,16 @@ class Reducer:
                     elif res is None:
                         return None
         return reduced
+
+    def _allowed(self, specs: Sequence[Dep]) -> frozenset[int]:
+        if len(specs) == 1:
+            return self.pool.match_set(specs[0])
+        key = tuple(d.key for d in specs)
+        found = self._unions.get(key)
+        if found is None:
+            found = self._unions[key] = frozenset().union(
+                *(self.pool.match_set(d) for d in specs))
+        return found
 
     def _valid(self, i: int) -> bool:
         """conda's ``valid2``: every non-optional dependency has a valid candidate

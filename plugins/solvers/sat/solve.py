@@ -8,6 +8,7 @@ not yet unique.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,21 @@ if TYPE_CHECKING:
 
 
 def backend(request: SolveRequest) -> SolveResult:
-    """Solve ``request`` the way conda's classic solver does."""
+    """Solve ``request`` the way conda's classic solver does.
+
+    The cyclic garbage collector is paused meanwhile: a solve allocates hundreds of
+    thousands of small objects (records, clauses) and no cycles worth collecting, and
+    each collection would also walk the index already in memory (5–8 % of a solve)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _backend(request)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _backend(request: SolveRequest) -> SolveResult:
     from kernel.errors import PackagesNotFoundError
     from kernel.types import SolveResult
 
