@@ -227,7 +227,6 @@ def _json(data: dict[str, Any]) -> None:
 def run_change(change: Change) -> int:
     """Solve, show, confirm and apply ``change``; returns the exit code."""
     from kernel.config import get_config
-    from plugins.transaction import recover
 
     config = get_config()
     exists = os.path.isdir(os.path.join(change.prefix, "conda-meta"))
@@ -235,7 +234,7 @@ def run_change(change: Change) -> int:
         return _run_change(change, exists)
     # Hold the prefix from recovery through execution, so the plan is never made against
     # a state another command is changing (the lock is re-entrant for the transaction).
-    from plugins.transaction import PrefixLock
+    from plugins.transaction import PrefixLock, recover
 
     with PrefixLock(change.prefix):
         recover(change.prefix)
@@ -247,10 +246,10 @@ def _run_change(change: Change, exists: bool) -> int:
     from kernel.config import get_config
     from kernel.errors import DryRunExit
     from plugins.environment.plan_display import actions_json, plan_text
-    from plugins.package_cache import fetch_packages, find_entry
+    from plugins.package_cache import find_entry
     from plugins.prefix import PrefixData
     from plugins.prefix.records import record_dict
-    from plugins.transaction import Transaction, plan_transaction
+    from plugins.transaction import plan_transaction
 
     config = get_config()
     current = PrefixData(change.prefix).records() if exists else []
@@ -274,6 +273,10 @@ def _run_change(change: Change, exists: bool) -> int:
             return 0
         raise DryRunExit("Dry run. Exiting.")
     reporting.confirm()
+    # Fetching and linking load only now: a dry run never needs them.
+    from plugins.package_cache import fetch_packages
+    from plugins.transaction import Transaction
+
     if change.download_only:
         fetch_packages(plan.link, progress=not (config.quiet or config.json))
         _show("Downloaded packages; --download-only given, leaving the environment as it "

@@ -3,19 +3,40 @@
 Public API (commands import it inside their actions, never at module top level)::
 
     from plugins.package_cache import fetch_packages, find_entry, PackageCache, CacheEntry
+
+Each name is imported from its module on first use: looking a package up in the cache
+(``find_entry``, as ``--dry-run`` does) does not load the download and HTTP code.
 """
 
 from __future__ import annotations
 
-from plugins.package_cache.cache import (
-    CacheEntry,
-    NoWritablePkgsDirError,
-    PackageCache,
-    find_entry,
-    first_writable,
-)
-from plugins.package_cache.download import FetchError
-from plugins.package_cache.fetch import fetch_packages
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["CacheEntry", "FetchError", "NoWritablePkgsDirError", "PackageCache",
-           "fetch_packages", "find_entry", "first_writable"]
+if TYPE_CHECKING:
+    from plugins.package_cache.cache import (
+        CacheEntry,
+        NoWritablePkgsDirError,
+        PackageCache,
+        find_entry,
+        first_writable,
+    )
+    from plugins.package_cache.download import FetchError
+    from plugins.package_cache.fetch import fetch_packages
+
+#: public name -> the module (under this package) that defines it
+_HOME = {"CacheEntry": "cache", "NoWritablePkgsDirError": "cache", "PackageCache": "cache",
+         "find_entry": "cache", "first_writable": "cache", "FetchError": "download",
+         "fetch_packages": "fetch"}
+
+__all__ = ["CacheEntry", "FetchError", "NoWritablePkgsDirError", "PackageCache", "fetch_packages",
+           "find_entry", "first_writable"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

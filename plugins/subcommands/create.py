@@ -80,12 +80,18 @@ def execute(args: argparse.Namespace) -> int:
     from kernel import reporting
     from kernel.config import get_config
     from plugins.environment.install_flow import parse_specs, run_change
-    from plugins.subcommands.env.apply import explicit_urls, files_into_args, finish
     from plugins.subcommands.install import build_change
 
-    env = files_into_args(args)  # --file through the environment specifier plugins
+    env = None
+    if getattr(args, "file", None):  # --file through the environment specifier plugins
+        from plugins.subcommands.env.apply import files_into_args
+
+        env = files_into_args(args)
     change = build_change(args, "create", creating=True)
-    change.explicit_urls += explicit_urls(env)
+    if env is not None:
+        from plugins.subcommands.env.apply import explicit_urls
+
+        change.explicit_urls += explicit_urls(env)
     config = get_config()
     prefix = change.prefix
     if os.path.isdir(prefix) and not os.path.isdir(os.path.join(prefix, "conda-meta")) \
@@ -111,6 +117,8 @@ def execute(args: argparse.Namespace) -> int:
 
         copy_untracked(source, prefix, untracked)
     if code == 0 and env is not None and not config.dry_run and not change.download_only:
+        from plugins.subcommands.env.apply import finish
+
         finish(env, prefix)  # pip: dependencies and variables: of an environment.yml
     if code == 0 and getattr(args, "subdir", None) and not config.dry_run \
             and not change.download_only:

@@ -12,7 +12,6 @@ environment has no python binary.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 
@@ -132,6 +131,8 @@ def compile_pyc(prefix: str, pairs: Sequence[tuple[str, str]], list_file: str,
     Returns the pyc short paths that exist afterwards; an environment without a python
     binary compiles nothing (the files still work, python compiles them on first import).
     """
+    import subprocess  # only when compiling: planning a transaction imports this module
+
     python = python_executable(prefix)
     if not pairs or not os.access(python, os.X_OK):
         return []

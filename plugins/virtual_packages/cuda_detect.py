@@ -18,8 +18,6 @@ import logging
 import os
 import re
 import select
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -128,6 +126,8 @@ def _read_until(read_fd: int, pid: int, timeout: float) -> str | None:
         left = deadline - time.monotonic()
         ready = select.select([read_fd], [], [], max(left, 0))[0] if left > 0 else []
         if not ready:
+            import signal
+
             os.kill(pid, signal.SIGKILL)
             _reap(pid)
             return _gave_up(timeout)
@@ -152,6 +152,8 @@ def _reap(pid: int) -> None:
 
 
 def _ask_subprocess(candidates: list[str], timeout: float) -> str | None:
+    import subprocess  # the fork path (Linux) needs none of it
+
     if not sys.executable:  # embedded interpreter: nothing to run the child with
         return None
     # -I: no user site, no PYTHON* variables; this file needs the standard library only.
