@@ -60,6 +60,22 @@ def scan_global_flags(argv: Sequence[str]) -> tuple[dict[str, Any], str | None]:
     return overrides, command
 
 
+def _terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns``, without importing shutil and the archive
+    modules it loads (argparse makes a help formatter for every ``add_argument``)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    stdout = sys.__stdout__
+    try:
+        return os.get_terminal_size(stdout.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+        return 80
+
+
 def _argument_parser_class() -> type[argparse.ArgumentParser]:
     import argparse
 
@@ -68,6 +84,11 @@ def _argument_parser_class() -> type[argparse.ArgumentParser]:
     class Parser(argparse.ArgumentParser):
         def error(self, message: str) -> NoReturn:
             raise ArgumentError(f"{self.prog}: {message}")
+
+        def _get_formatter(self) -> argparse.HelpFormatter:
+            # argparse's own takes the width from shutil, less the same 2 columns
+            width = _terminal_columns() - 2
+            return self.formatter_class(prog=self.prog, width=width)  # type: ignore[call-arg]
 
     return Parser
 

@@ -95,10 +95,8 @@ def apply_overrides(args: argparse.Namespace) -> Any:
 
     Returns the new :class:`kernel.config.Config` (also installed as the current one).
     """
-    from pathlib import Path
-
     from kernel import reporting
-    from kernel.config import CMDLINE_SOURCE, get_config, load_config, set_config
+    from kernel.config import CMDLINE_SOURCE, Config, get_config, set_config
     from kernel.manager import get_plugin_manager
 
     config = get_config()
@@ -111,9 +109,11 @@ def apply_overrides(args: argparse.Namespace) -> Any:
         if source == CMDLINE_SOURCE:
             cmdline.update(raw)
     cmdline.update(wanted)
-    files = [Path(source) for source, _ in config.sources
-             if source not in ("envvars", CMDLINE_SOURCE)]
-    new = load_config(cmdline, env=config.env, files=files)
+    # The files and variables as already read (not parsed again), then the new flags.
+    sources = [(source, raw) for source, raw in config.sources if source != CMDLINE_SOURCE]
+    new = Config([*sources, (CMDLINE_SOURCE, cmdline)], config.env)
+    for error in new.errors.values():
+        raise error
     new.bind_plugin_settings(get_plugin_manager().hook_results("conda_settings"))
     set_config(new)
     reporting.reset()
