@@ -22,12 +22,12 @@ def version_metrics(enc: Encoding, names: Iterable[str]) -> tuple[Objective, ...
     eqb: Objective = {}
     eqa: Objective = {}
     eqt: Objective = {}
-    pool = enc.pool
+    version_key = enc.pool.version_key
     for name in dict.fromkeys(names):
         prev = None
         ic = iv = ib = ia = it = 0
         for i in enc.groups.get(name, ()):
-            key = pool.version_key(i)
+            key = version_key(i)
             if prev is not None:
                 if prev[0] != key[0] or prev[1] != key[1]:
                     ic += 1
@@ -44,9 +44,16 @@ def version_metrics(enc: Encoding, names: Iterable[str]) -> tuple[Objective, ...
                 elif prev[5] != key[5]:
                     it += 1
             v = enc.var[i]
-            for eq, coeff in ((eqc, ic), (eqv, iv), (eqb, ib), (eqa, ia), (eqt, it)):
-                if coeff:
-                    eq[v] = coeff
+            if ic:
+                eqc[v] = ic
+            if iv:
+                eqv[v] = iv
+            if ib:
+                eqb[v] = ib
+            if ia:
+                eqa[v] = ia
+            if it:
+                eqt[v] = it
             prev = key
     return eqc, eqv, eqb, eqa, eqt
 

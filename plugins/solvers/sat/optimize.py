@@ -56,12 +56,13 @@ class Optimizer:
         the rest."""
         c = self.clauses
         c.propagate()
+        val = c.val
         terms = []
         const = peak = 0
         for lit, coeff in objective.items():
             if coeff <= 0:
                 continue
-            f = c.fixed(lit)
+            f = val[lit] if lit > 0 else -val[-lit]
             if f == 0:
                 terms.append((lit, coeff))
             elif f > 0:

@@ -74,12 +74,14 @@ class Pool:
         self._groups: dict[str, list[int]] = {}
         #: per name, its group as runs of one version string: (version, start, end)
         self._runs: dict[str, list[tuple[str, int, int]]] = {}
+        self._by_build: dict[str, dict[str, list[int]]] = {}
         self._deps: dict[int, tuple[Dep, ...]] = {}
         self._parsed: dict[str, Any] = {}
         self._deps_of_text: dict[str, Dep] = {}
         self._matches: dict[str, tuple[int, ...]] = {}
         self._sets: dict[str, frozenset[int]] = {}
         self._rank: dict[int, int] = {}
+        self._version_keys: dict[int, tuple[Any, ...]] = {}
         self._strict: dict[str, int] = {}
         self._extra: dict[str, list[PackageRecord]] = {}
         self.virtual: set[int] = set()
@@ -100,6 +102,7 @@ class Pool:
             else:
                 self._groups.pop(rec.name, None)
                 self._runs.pop(rec.name, None)
+                self._by_build.pop(rec.name, None)
                 self._extra.setdefault(rec.name, []).append(rec)
                 group = self.group(rec.name)
                 self.installed.append(next(i for i in group if self.records[i] is rec))
@@ -139,6 +142,13 @@ class Pool:
         return rank
 
     def version_key(self, i: int) -> tuple[Any, ...]:
+        """conda's order of candidates (larger is better), memoised per record."""
+        key = self._version_keys.get(i)
+        if key is None:
+            key = self._version_keys[i] = self._version_key(i)
+        return key
+
+    def _version_key(self, i: int) -> tuple[Any, ...]:
         rec = self.records[i]
         rank = self.rank(i)
         valid = 1 if rank < MAX_CHANNEL_PRIORITY else 0
@@ -250,6 +260,11 @@ class Pool:
         version = spec.version
         if type(version) is not VersionSpec:
             return tuple(i for i in group if match(records[i]))
+        build = spec.get_exact_value("build")
+        if type(build) is str:
+            # an exact build (``numpy-base 1.15.0 py36h3dfced4_0``): a handful of records
+            # have it, and only they need the whole test
+            return tuple(i for i in self.by_build(dep.name).get(build, ()) if match(records[i]))
         vtest = version.match
         whole = self.strict(dep) != 2 or spec.name != dep.name
         seen: dict[str, bool] = {}
@@ -265,6 +280,16 @@ class Pool:
             else:
                 out.extend(group[start:end])
         return tuple(out)
+
+    def by_build(self, name: str) -> dict[str, list[int]]:
+        """``name``'s group by build string, each list in group order."""
+        found = self._by_build.get(name)
+        if found is None:
+            found = self._by_build[name] = {}
+            records = self.records
+            for i in self.group(name):
+                found.setdefault(records[i].build, []).append(i)
+        return found
 
     def runs(self, name: str) -> list[tuple[str, int, int]]:
         """``name``'s group cut where the version string changes: ``(version, start,
