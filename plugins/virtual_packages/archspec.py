@@ -1,10 +1,10 @@
 """``__archspec``: version ``1``, build = the CPU microarchitecture (``icelake``, ``m1``).
 
-On the machine's own platform the build is ``archspec.cpu.host()``'s name. For another
-target (``--platform``, ``subdir``) this CPU says nothing, so the build is the target's
-generic architecture (``linux-aarch64`` -> ``aarch64``, ``*-64`` -> ``x86_64``), the
-mapping of CEP 30. ``CONDA_OVERRIDE_ARCHSPEC`` replaces the build; an empty one removes
-``__archspec``.
+On the machine's own platform the build is ``archspec.cpu.host()``'s name (remembered per
+CPU: :mod:`.host_cpu`). For another target (``--platform``, ``subdir``) this CPU says
+nothing, so the build is the target's generic architecture (``linux-aarch64`` ->
+``aarch64``, ``*-64`` -> ``x86_64``), the mapping of CEP 30. ``CONDA_OVERRIDE_ARCHSPEC``
+replaces the build; an empty one removes ``__archspec``.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ def archspec_build(subdir: str) -> str:
     from kernel.config import host_subdir
 
     if subdir == host_subdir():
-        try:
-            import archspec.cpu
+        from plugins.virtual_packages.host_cpu import host_microarchitecture
 
-            return str(archspec.cpu.host().name)
+        try:
+            return host_microarchitecture()
         except Exception:  # archspec missing, or a CPU it cannot read: fall back
             pass
     return generic_microarchitecture(subdir)
