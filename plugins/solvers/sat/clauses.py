@@ -202,14 +202,17 @@ class Clauses:
 
     def checkpoint(self) -> tuple:
         """The state to return to with :meth:`rollback` (unit clauses added and propagated
-        in between are undone; no variables or other clauses may be added meanwhile)."""
+        in between are undone; no variables or other clauses may be added meanwhile).
+        Checkpoints nest: a later one may be rolled back alone."""
         self.propagate()
-        self._occ_log = []
-        return (self._store[:], len(self._fixed), self.unsat, self.nvars, self._occ_log,
+        if self._occ_log is None:
+            self._occ_log = []
+        log = self._occ_log
+        return (self._store[:], len(self._fixed), self.unsat, self.nvars, log, len(log),
                 self._occ_upto)
 
     def rollback(self, state: tuple) -> None:
-        store, nfixed, unsat, nvars, log, upto = state
+        store, nfixed, unsat, nvars, log, mark, upto = state
         assert nvars == self.nvars and self._scratch is None
         val = self.val
         for lit in self._fixed[nfixed:]:
@@ -224,9 +227,9 @@ class Clauses:
             # (they index the restored clauses; entries for clauses since shortened or
             # satisfied are harmless, propagation rereads each clause)
             occ = self._occ
-            for lit, found in reversed(log):
+            for lit, found in reversed(log[mark:]):
                 occ[lit] = found
-            log.clear()
+            del log[mark:]
         else:  # rebuild them on the next propagation
             self._occ = {}
             self._occ_upto = 0

@@ -208,23 +208,28 @@ class Optimizer:
     def settle_floors(self, objectives: Sequence[Mapping[int, int]]) -> bool | None:
         """One probe for the passes in order: each objective at its lower bound once the
         earlier ones are fixed at theirs (their floors after unit propagation of those
-        fixes, which are the passes' own floors). When that is possible the fixes stay,
-        since they are each pass's optimum, and the model is optimal for all of them;
-        otherwise everything is undone and ``False`` returned, or ``None`` when unit
-        propagation alone refuted it (no SAT call made)."""
+        fixes, which are the passes' own floors). The first objective whose floors unit
+        propagation refutes is left out, with all after it (their passes run as usual).
+        When the probe is satisfiable the fixes stay, since they are each pass's optimum,
+        and ``True`` is returned; otherwise everything is undone and ``None`` returned
+        (``False`` when no floor was fixed: the clauses alone are unsatisfiable)."""
         c = self.clauses
-        state = c.checkpoint()
+        start = c.checkpoint()
+        fixed_any = False
         for objective in objectives:
+            state = c.checkpoint()
             terms, _, _ = self._open(objective)
             for lit, _ in self._residual(terms, self._floors(terms)):
                 c.require(-lit)
+                fixed_any = True
+            c.propagate()
             if c.unsat:
                 c.rollback(state)
-                return None
+                break
         model = c.sat()
         if model is None:
-            c.rollback(state)
-            return False
+            c.rollback(start)
+            return None if fixed_any else False
         self.model = model
         return True
 

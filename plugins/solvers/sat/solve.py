@@ -92,17 +92,14 @@ def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
             for name, members in enc.groups.items()}
         opt = Optimizer(enc.clauses, [], enc.group_of, groups)
         # first probe: every pass at its lower bound, each floor taken after the earlier
-        # passes' floors are fixed and propagated (then no pass needs a call); the
-        # package count and the timestamps join it, and when unit propagation alone
-        # refutes that, the conda passes alone get the probe (at most one failed call,
-        # which matters for unsatisfiable requests: their failed calls are the slow ones)
+        # passes' floors are fixed and propagated (then no pass needs a call), the
+        # package count and the timestamps too, up to the first pass whose floors unit
+        # propagation refutes; an unsatisfiable request costs one failed call here
+        # (their failed calls are the slow ones)
         settled = opt.settle_floors([objective for objective, _ in passes] + [timestamps])
-        if settled is None:
-            settled = opt.settle_floors([objective for objective, trymax in passes
-                                         if not trymax])
         if settled:
             break
-        model = enc.clauses.sat()
+        model = enc.clauses.sat() if settled is None else None
         if model is not None:
             opt.model = model
             break
