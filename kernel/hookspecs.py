@@ -21,32 +21,36 @@ This module is the source of ``docs/hooks.md``; a test fails when the two disagr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pluggy
 
 from kernel import PROJECT_NAME
-from kernel.types import (
-    CondaAuthHandler,
-    CondaEnvironmentExporter,
-    CondaEnvironmentSpecifier,
-    CondaErrorHint,
-    CondaExceptionObserver,
-    CondaHealthCheck,
-    CondaPackageExtractor,
-    CondaPostCommand,
-    CondaPostSolve,
-    CondaPostTransactionAction,
-    CondaPreCommand,
-    CondaPrefixDataLoader,
-    CondaPreSolve,
-    CondaPreTransactionAction,
-    CondaReporterBackend,
-    CondaRequestHeader,
-    CondaSetting,
-    CondaSolver,
-    CondaSubcommand,
-    CondaVirtualPackage,
-)
+
+if TYPE_CHECKING:  # annotations only: the record classes load with the plugins using them
+    from kernel.types import (
+        CondaAuthHandler,
+        CondaEnvironmentExporter,
+        CondaEnvironmentSpecifier,
+        CondaErrorHint,
+        CondaExceptionObserver,
+        CondaHealthCheck,
+        CondaPackageExtractor,
+        CondaPostCommand,
+        CondaPostSolve,
+        CondaPostTransactionAction,
+        CondaPreCommand,
+        CondaPrefixDataLoader,
+        CondaPreSolve,
+        CondaPreTransactionAction,
+        CondaReporterBackend,
+        CondaRequestHeader,
+        CondaSetting,
+        CondaSolver,
+        CondaSubcommand,
+        CondaVirtualPackage,
+    )
+
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 

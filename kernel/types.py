@@ -4,6 +4,11 @@ Every record is a frozen attrs class whose ``name`` is validated in one place
 (:func:`_plugin_name`): stripped, lowercased, and refused when empty or holding characters
 other than letters, digits, ``.``, ``_``, ``-``. Heavy imports never happen here; the
 callables a record carries import what they need when they run.
+
+Building an attrs class costs about half a millisecond, so the records of hooks that only
+some commands call (pre/post command and solve actions, request headers, health checks,
+transaction actions, environment files, prefix data loaders, error hints and observers)
+live in :mod:`kernel.types_rare` and are imported from here on first use.
 """
 
 from __future__ import annotations
@@ -19,6 +24,31 @@ if TYPE_CHECKING:
     import argparse
 
     from kernel.models import MatchSpec, PackageRecord
+    from kernel.types_rare import (
+        CondaEnvironmentExporter,
+        CondaEnvironmentSpecifier,
+        CondaErrorHint,
+        CondaExceptionObserver,
+        CondaHealthCheck,
+        CondaPostCommand,
+        CondaPostSolve,
+        CondaPostTransactionAction,
+        CondaPreCommand,
+        CondaPrefixDataLoader,
+        CondaPreSolve,
+        CondaPreTransactionAction,
+        CondaRequestHeader,
+    )
+
+__all__ = [
+    "DROP", "CondaAuthHandler", "CondaEnvironmentExporter", "CondaEnvironmentSpecifier",
+    "CondaErrorHint", "CondaExceptionObserver", "CondaHealthCheck", "CondaPackageExtractor",
+    "CondaPlugin", "CondaPostCommand", "CondaPostSolve", "CondaPostTransactionAction",
+    "CondaPreCommand", "CondaPreSolve", "CondaPreTransactionAction", "CondaPrefixDataLoader",
+    "CondaReporterBackend", "CondaRequestHeader", "CondaSetting", "CondaSolver",
+    "CondaSubcommand", "CondaVirtualPackage", "DepsModifier", "RecordSource",
+    "ReporterRendererBase", "SolveRequest", "SolveResult", "UpdateModifier",
+]
 
 _NAME = re.compile(r"^[a-z0-9_][a-z0-9._-]*$")
 
@@ -69,20 +99,6 @@ class CondaSubcommand(CondaPlugin):
     configure_parser: Callable[[argparse.ArgumentParser], None] | None = None
 
 
-@attrs.frozen
-class CondaPreCommand(CondaPlugin):
-    """``action(command)`` runs before each command named in ``run_for``."""
-
-    action: Callable[[str], None]
-    run_for: frozenset[str] = attrs.field(converter=_frozenset_of_names)
-
-
-@attrs.frozen
-class CondaPostCommand(CondaPlugin):
-    """``action(command)`` runs after each command named in ``run_for`` succeeds."""
-
-    action: Callable[[str], None]
-    run_for: frozenset[str] = attrs.field(converter=_frozenset_of_names)
 
 
 # -- solving --------------------------------------------------------------------------------
@@ -164,18 +180,6 @@ class CondaSolver(CondaPlugin):
     aliases: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
 
-@attrs.frozen
-class CondaPreSolve(CondaPlugin):
-    """``action(specs_to_add, specs_to_remove)`` runs before every solve."""
-
-    action: Callable[[frozenset[MatchSpec], frozenset[MatchSpec]], None]
-
-
-@attrs.frozen
-class CondaPostSolve(CondaPlugin):
-    """``action(repodata_fn, unlink_records, link_records)`` runs after every solve."""
-
-    action: Callable[[str, tuple[PackageRecord, ...], tuple[PackageRecord, ...]], None]
 
 
 # -- virtual packages -----------------------------------------------------------------------
@@ -220,29 +224,9 @@ class CondaAuthHandler(CondaPlugin):
     handler: type
 
 
-@attrs.frozen
-class CondaRequestHeader(CondaPlugin):
-    """An HTTP header sent on every request (session headers) or on matching requests."""
-
-    value: str
-
 
 # -- health, settings, reporting ------------------------------------------------------------
 
-
-@attrs.frozen
-class CondaHealthCheck(CondaPlugin):
-    """A ``conda doctor`` check.
-
-    ``action(prefix, verbose)`` reports through the reporter and returns nothing;
-    ``fixer(prefix, args)`` repairs what the check finds and returns an exit code;
-    ``summary`` is one line for ``--list``; ``fix`` one line saying what the fixer does.
-    """
-
-    action: Callable[[str, bool], Any]
-    fixer: Callable[[str, Any], int | None] | None = None
-    summary: str | None = None
-    fix: str | None = None
 
 
 @attrs.frozen
@@ -305,7 +289,7 @@ class CondaReporterBackend(CondaPlugin):
     renderer: type[ReporterRendererBase]
 
 
-# -- packages, environments, prefixes -------------------------------------------------------
+# -- packages -------------------------------------------------------------------------------
 
 
 @attrs.frozen
@@ -316,56 +300,19 @@ class CondaPackageExtractor(CondaPlugin):
     extract: Callable[[str, str], None]
 
 
-@attrs.frozen
-class CondaPreTransactionAction(CondaPlugin):
-    """``action(transaction)`` runs before a transaction touches a prefix."""
-
-    action: Callable[[Any], None]
-
-
-@attrs.frozen
-class CondaPostTransactionAction(CondaPlugin):
-    """``action(transaction)`` runs after a transaction completed on a prefix."""
-
-    action: Callable[[Any], None]
+#: the records :mod:`kernel.types_rare` defines, imported on first use
+_RARE = frozenset({
+    "CondaEnvironmentExporter", "CondaEnvironmentSpecifier", "CondaErrorHint",
+    "CondaExceptionObserver", "CondaHealthCheck", "CondaPostCommand", "CondaPostSolve",
+    "CondaPostTransactionAction", "CondaPreCommand", "CondaPrefixDataLoader", "CondaPreSolve",
+    "CondaPreTransactionAction", "CondaRequestHeader"})
 
 
-@attrs.frozen
-class CondaEnvironmentSpecifier(CondaPlugin):
-    """Reads an environment file. ``environment_spec(filename)`` builds an object with
-    ``can_handle() -> bool`` and an ``env`` attribute (the parsed environment)."""
+def __getattr__(name: str) -> Any:
+    if name in _RARE:
+        from kernel import types_rare
 
-    environment_spec: Callable[[str], Any]
-
-
-@attrs.frozen
-class CondaEnvironmentExporter(CondaPlugin):
-    """Writes an environment: ``export(environment) -> str`` in this format."""
-
-    aliases: tuple[str, ...] = attrs.field(converter=_names)
-    default_filenames: tuple[str, ...] = attrs.field(converter=_strings)
-    export: Callable[[Any], str]
-
-
-@attrs.frozen
-class CondaPrefixDataLoader(CondaPlugin):
-    """``loader(prefix, records)`` adds records not managed by conda (e.g. pip's)."""
-
-    loader: Callable[[str, dict[str, Any]], dict[str, Any]]
-
-
-# -- errors ---------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class CondaErrorHint(CondaPlugin):
-    """``hint(error)`` returns one line of advice for an error, or ``None``."""
-
-    hint: Callable[[BaseException], str | None]
-
-
-@attrs.frozen
-class CondaExceptionObserver(CondaPlugin):
-    """``action(error)`` sees every error that ends a command (logging, telemetry)."""
-
-    action: Callable[[BaseException], None]
+        value = getattr(types_rare, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kernel.types' has no attribute {name!r}")

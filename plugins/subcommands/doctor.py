@@ -17,10 +17,13 @@ import io
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import redirect_stdout
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kernel import hookimpl
-from kernel.types import CondaHealthCheck, CondaSubcommand
+from kernel.types import CondaSubcommand
+
+if TYPE_CHECKING:
+    from kernel.types import CondaHealthCheck
 
 SUMMARY = "Display a health report for your environment."
 

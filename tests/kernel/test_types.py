@@ -44,3 +44,26 @@ def test_run_for_becomes_a_frozenset_of_names():
 def test_virtual_package_defaults_drop_on_empty_override():
     record = CondaVirtualPackage(name="cuda", version="12.4", build=None)
     assert record.empty_override is DROP and record.override_entity is None
+
+
+def test_records_of_occasional_hooks_load_on_first_use():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, kernel.types, kernel.hookspecs, kernel.manager; "
+            "before = 'kernel.types_rare' in sys.modules; "
+            "from kernel.types import CondaHealthCheck; import kernel.types_rare; "
+            "print(before, CondaHealthCheck is kernel.types_rare.CondaHealthCheck)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_every_public_record_is_reachable_from_kernel_types():
+    import kernel.types
+
+    for name in kernel.types.__all__:
+        assert getattr(kernel.types, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        kernel.types.Nope  # noqa: B018
