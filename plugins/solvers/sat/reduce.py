@@ -113,8 +113,7 @@ class Reducer:
                 continue
             hard = hard_deps.get(i)
             if hard is None:
-                hard = hard_deps[i] = [(d.key, pool.matches(d)) for d in pool.depends(i)
-                                       if not d.optional]
+                hard = self._hard(i)
             for key, found in hard:
                 # records only die while filtering: the first alive candidate only moves on
                 k = first_alive.get(key, 0)
@@ -166,31 +165,44 @@ class Reducer:
 
     def _valid(self, i: int) -> bool:
         """conda's ``valid2``: every non-optional dependency has a valid candidate
-        (cycles count as valid)."""
-        filter_out = self.filter_out
-        known = filter_out.get(i)
+        (cycles count as valid: a record is taken as valid while its own dependencies
+        are checked). Dependencies and candidates are tried in order and the first
+        failure or success decides, as conda does, since what is recorded on the way
+        depends on it."""
+        known = self.filter_out.get(i)
         if known is not None:
             return not known
-        pool = self.pool
-        memo: dict[str, bool] = {}
+        return self._valid_rec(i, {})
 
-        def valid_rec(j: int) -> bool:
-            val = filter_out.get(j)
-            if val is None:
-                filter_out[j] = False
-                ok = all(valid_dep(d) for d in pool.depends(j))
-                val = filter_out[j] = False if ok else "invalid dependencies"
-            return not val
+    def _valid_rec(self, j: int, memo: dict[str, bool]) -> bool:
+        filter_out = self.filter_out
+        get = filter_out.get
+        filter_out[j] = False
+        for key, found in self._hard(j):
+            ok = memo.get(key)
+            if ok is None:
+                ok = False
+                for k in found:
+                    val = get(k)
+                    if val is None:
+                        val = not self._valid_rec(k, memo)
+                    if not val:
+                        ok = True
+                        break
+                memo[key] = ok
+            if not ok:
+                filter_out[j] = "invalid dependencies"
+                return False
+        return True
 
-        def valid_dep(d: Dep) -> bool:
-            if d.optional:
-                return True
-            got = memo.get(d.key)
-            if got is None:
-                got = memo[d.key] = any(valid_rec(j) for j in pool.matches(d))
-            return got
-
-        return valid_rec(i)
+    def _hard(self, i: int) -> list[tuple[str, tuple[int, ...]]]:
+        """``i``'s non-optional dependencies as (key, candidates)."""
+        hard = self._hard_deps.get(i)
+        if hard is None:
+            pool = self.pool
+            hard = self._hard_deps[i] = [(d.key, pool.matches(d)) for d in pool.depends(i)
+                                         if not d.optional]
+        return hard
 
     def _walk(self, explicit: Sequence[Dep]) -> set[int]:
         pool = self.pool
@@ -210,9 +222,16 @@ class Reducer:
 
     def _walk_from(self, pkg: int, seed: dict[str, list[Dep]], reduced: set[int]) -> None:
         pool = self.pool
+        walked = self._walked
+        deps = pool.depends(pkg)
+        for d in deps:
+            if d.key not in walked:
+                break
+        else:  # the usual case after the first few candidates: nothing left to add
+            return
         strict_of = pool.strict
         by_name = {name: list(specs) for name, specs in seed.items()}
-        todo: dict[str, Dep] = {d.key: d for d in pool.depends(pkg)}
+        todo: dict[str, Dep] = {d.key: d for d in deps}
         for dep in todo.values():
             specs = by_name.setdefault(dep.name, [])
             if dep not in specs and (not specs or strict_of(dep) >= strict_of(specs[0])):
@@ -220,7 +239,6 @@ class Reducer:
         # a dependency is "broader" than its name's first spec when it is less strict
         first = {name: strict_of(specs[0]) for name, specs in by_name.items() if specs}
         seen: set[str] = set()
-        walked = self._walked
         valid = self._valid
         strict = self.strict
         names = pool.names
