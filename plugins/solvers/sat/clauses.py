@@ -38,6 +38,9 @@ class Clauses:
         #: occurrence lists propagation consumed since :meth:`checkpoint` (to put back)
         self._occ_log: list[tuple[int, list[int]]] | None = None
         self._sent: list[list[int]] | None = None  # cached compacted base list
+        #: the compacted base list renumbered for picosat: (list, number, back, clauses)
+        self._numbered: tuple[list[list[int]], dict[int, int], list[int],
+                              list[list[int]]] | None = None
         self.unsat = False
         self.calls = 0
         self.true = self.new_var()
@@ -244,7 +247,6 @@ class Clauses:
         base = self.clauses
         if self.unsat or self._scratch_unsat:
             return None
-        clauses: Sequence[Sequence[int]] = base
         more: list[Sequence[int]] = []
         if self._scratch:
             more.extend(self._scratch)
@@ -255,16 +257,39 @@ class Clauses:
             if not cl:
                 return None
             more.append(cl)
+        # picosat decides every variable it is told of, a cost per variable even when no
+        # clause mentions it; after propagation the clauses often mention a few hundred
+        # of thousands, and then they are renumbered densely (the base list's numbering
+        # is kept while the list is unchanged: probes only add a few clauses to it)
+        if 4 * (len(base) + len(more)) > self.nvars:
+            self.calls += 1
+            result = pycosat.solve([*base, *more] if more else base, vars=self.nvars)
+            if isinstance(result, str):
+                return None
+            return self._model(result, None)
+        cached = self._numbered
+        if cached is None or cached[0] is not base:
+            number: dict[int, int] = {}
+            back: list[int] = [0]
+            cached = self._numbered = (base, number, back, _renumber(base, number, back))
+        _, number, back, mapped = cached
         if more:
-            clauses = [*base, *more]
+            number = dict(number)
+            back = back[:]
+            mapped = [*mapped, *_renumber(more, number, back)]
         self.calls += 1
-        result = pycosat.solve(clauses, vars=self.nvars)
+        result = pycosat.solve(mapped, vars=len(back) - 1)
         if isinstance(result, str):
             return None
+        return self._model(result, back)
+
+    def _model(self, result: list[int], back: list[int] | None) -> list[bool]:
+        """picosat's answer (renumbered by ``back``) with the fixed values put in; a
+        variable no clause mentions is false."""
         model = [False] * (self.nvars + 1)
         for lit in result:
             if lit > 0:
-                model[lit] = True
+                model[back[lit] if back is not None else lit] = True
         for lit in self._fixed:
             model[abs(lit)] = lit > 0
         return model
@@ -272,3 +297,21 @@ class Clauses:
     @staticmethod
     def value(model: Sequence[bool], lit: int) -> bool:
         return model[lit] if lit > 0 else not model[-lit]
+
+
+def _renumber(clauses: Sequence[Sequence[int]], number: dict[int, int],
+              back: list[int]) -> list[list[int]]:
+    """``clauses`` over dense variable numbers; ``number`` maps a variable to its new
+    number and ``back`` (index 0 unused) the reverse, both extended as needed."""
+    out = []
+    for clause in clauses:
+        row = []
+        for lit in clause:
+            v = lit if lit > 0 else -lit
+            k = number.get(v)
+            if k is None:
+                k = number[v] = len(back)
+                back.append(v)
+            row.append(k if lit > 0 else -k)
+        out.append(row)
+    return out
