@@ -4,10 +4,28 @@ Run from the repository root::
 
     PYTHONPATH=. python benchmarks/solve.py [--repeat N]
 
-Both solvers read the same repodata files, in this process, one after the other. Times
-are the best of ``--repeat`` runs of the solve alone (our in-memory source and rattler's
-``SparseRepoData`` are opened beforehand; our records are still built during the solve, as
-the real index builds them lazily). Peak RSS is read after our solves, before rattler runs.
+Both solvers read the same repodata files, one after the other, measured two ways.
+
+In process: times are the best of ``--repeat`` runs of the solve alone (our in-memory
+source and rattler's ``SparseRepoData`` are opened beforehand; our records are still built
+during the solve, as the real index builds them lazily). Peak RSS is read after our
+solves, before rattler runs. ``add_pip_as_python_dependency`` is off, as in rattler.
+
+Whole process: each run is a fresh interpreter, timed around ``subprocess.run``, best of
+``--repeat`` after one warm-up run per case. Ours is ``conda create -n bench --dry-run
+--json --override-channels -c file://<channel> <specs>`` (the ``conda`` script beside
+this Python, else ``python -m kernel``) under a throw-away HOME, XDG cache and CONDARC
+(``pkgs_dirs``/``envs_dirs`` in the temporary folder, ``add_pip_as_python_dependency:
+false`` as above, ``channel_priority`` left at its default). The warm-up leaves our
+repodata cache and entry-point/hook caches warm (conda caches repodata too); each run
+still reads the condarc, loads the index, detects the virtual packages and prints conda's
+JSON plan. Rattler's is ``python -c`` importing rattler, opening ``SparseRepoData`` for
+``linux-64`` and ``noarch`` of the same folder and calling
+``solve_with_sparse_repodata``. A run of ours must exit 0 with the in-process answer, or
+fail with the in-process error (the sudoku case: ``UnsatisfiableError`` naming a
+conflict). "same" compares name-version-build of the plan's ``LINK`` with rattler's
+answer. Peak RSS is the largest of our child processes, read before rattler's runs.
+Target (the solver issue): median ratio <= 2 whole process.
 """
 
 from __future__ import annotations
@@ -17,6 +35,7 @@ import asyncio
 import json
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +44,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.startup import hermetic_env
 from tests.solver.channels import DATA, MemorySource, load_repodata, split_flat_index
+
+REPO = Path(__file__).resolve().parents[1]
 
 INDEX2 = "conda/tests/data/index2.json"
 INDEX4 = "conda/tests/data/index4.json"
@@ -104,6 +126,117 @@ def write_channel(root: Path, layout: dict[str, dict[str, dict]]) -> Path:
     return root
 
 
+#: rattler's whole-process run: prints the answer as JSON, then flushes (see below)
+RATTLER_SCRIPT = """
+import asyncio, json, sys
+from pathlib import Path
+import rattler
+
+folder, specs = Path(sys.argv[1]), sys.argv[2:]
+channel = rattler.Channel(str(folder))
+sparse = [rattler.SparseRepoData(channel, sub, folder / sub / "repodata.json")
+          for sub in ("linux-64", "noarch")]
+try:
+    found = asyncio.run(rattler.solve_with_sparse_repodata(specs, sparse))
+    print(json.dumps(sorted(f"{r.name.normalized}-{r.version}-{r.build}" for r in found)))
+except Exception as e:  # rattler raises its own SolverError
+    print(json.dumps([f"error: {type(e).__name__}"]))
+sys.stdout.flush()
+"""
+
+
+def conda_command() -> list[str]:
+    script = Path(sys.executable).parent / "conda"
+    return [sys.executable, str(script)] if script.is_file() else [sys.executable, "-m", "kernel"]
+
+
+def ours_process(create: list[str], env: dict[str, str], folder: Path,
+                 specs: list[str]) -> tuple[float, list[str]]:
+    """One fresh ``conda create --dry-run --json``: wall time and the planned packages."""
+    command = [*create, "-c", folder.as_uri(), *specs]
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True,
+                          check=False)
+    elapsed = time.perf_counter() - start
+    try:
+        out = json.loads(done.stdout)
+    except ValueError:
+        out = {}
+    if done.returncode == 0 and out.get("success"):
+        return elapsed, sorted(f"{d['name']}-{d['version']}-{d['build_string']}"
+                               for d in out["actions"]["LINK"])
+    name = out.get("exception_name")
+    if done.returncode != 0 and name and (name != "UnsatisfiableError"
+                                          or "conflict" in out.get("message", "")):
+        return elapsed, [f"error: {name}"]
+    raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout}"
+                     f"{done.stderr}")
+
+
+def rattler_process(env: dict[str, str], folder: Path,
+                    specs: list[str]) -> tuple[float, list[str]]:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", RATTLER_SCRIPT, str(folder), *specs],
+                          env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    # py-rattler sometimes aborts at interpreter exit ("PyGILState_Release", signal 6)
+    # after the answer is printed and flushed: a run that printed its answer counts.
+    try:
+        return elapsed, json.loads(done.stdout.splitlines()[-1])
+    except (IndexError, ValueError):
+        raise SystemExit(f"rattler run exited {done.returncode}:\n{done.stderr}") from None
+
+
+def whole_process(results: list[list[Any]], folders: dict[str, Path], root: Path,
+                  repeat: int) -> tuple[list[list[Any]], float]:
+    """Per case ``[key, label, ours s, ours names, rattler s, rattler names]`` and the peak
+    RSS (MB) of our processes."""
+    from kernel.config import host_subdir
+
+    env = hermetic_env(root)
+    Path(env["CONDARC"]).write_text(
+        f"pkgs_dirs: [{root / 'pkgs'}]\nenvs_dirs: [{root / 'envs'}]\n"
+        "add_pip_as_python_dependency: false\n")
+    create = [*conda_command(), "create", "-n", "bench", "--dry-run", "--json",
+              "--override-channels"]
+    if host_subdir() != "linux-64":  # the channels hold linux-64 and noarch only
+        create += ["--subdir", "linux-64"]
+    rows = []
+    for key, label, specs, _, in_process, *_ in results:
+        ours_process(create, env, folders[key], specs)  # warm-up: repodata, plugin caches
+        runs = [ours_process(create, env, folders[key], specs) for _ in range(repeat)]
+        expected = ["error: UnsatisfiableError"] if key == SUDOKU else in_process
+        if runs[0][1] != expected or in_process != expected:
+            raise SystemExit(f"{label}: expected {expected[:3]}, the command answered "
+                             f"{runs[0][1][:3]}, the in-process solve {in_process[:3]}")
+        rows.append([key, label, min(t for t, _ in runs), runs[0][1]])
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    for row, (key, _, specs, *_) in zip(rows, results, strict=True):
+        runs = [rattler_process(env, folders[key], specs) for _ in range(repeat)]
+        row.extend([min(t for t, _ in runs), runs[0][1]])
+    return rows, peak_mb
+
+
+def print_table(title: str, rows: list[list[Any]], peak: str) -> None:
+    """Rows are ``[key, label, ours s, ours names, rattler s, rattler names]``."""
+    print(f"\n{title}")
+    print(f"{'data':<10} {'case':<30} {'ours s':>8} {'rattler s':>9} {'ratio':>6}  same")
+    ratios = []
+    for key, label, t_ours, n_ours, t_rat, n_rat in rows:
+        ratio = t_ours / t_rat if t_rat else float("inf")
+        ratios.append(ratio)
+        short = Path(key).stem if "/" in key else key
+        if n_ours == n_rat:
+            diff = "yes"
+        elif n_ours[0].startswith("error:") and n_rat[0].startswith("error:"):
+            diff = f"both fail ({n_ours[0][7:]} / {n_rat[0][7:]})"
+        else:
+            diff = f"no ({len(set(n_ours) ^ set(n_rat))} differ)"
+        print(f"{short:<10} {label:<30} {t_ours:8.3f} {t_rat:9.3f} {ratio:6.2f}  {diff}")
+    print(f"median ratio {statistics.median(ratios):.2f}; slowest ours "
+          f"{max(r[2] for r in rows):.3f} s; {peak}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -120,16 +253,13 @@ def main() -> None:
             key, _, specs = row[:3]
             times = [rattler_solve(folders[key], specs) for _ in range(args.repeat)]
             row.extend([min(t for t, _ in times), times[0][1]])
-    print(f"{'data':<10} {'case':<30} {'ours s':>8} {'rattler s':>9} {'ratio':>6}  same")
-    ratios = []
-    for key, label, _, t_ours, n_ours, t_rat, n_rat in results:
-        ratio = t_ours / t_rat if t_rat else float("inf")
-        ratios.append(ratio)
-        short = Path(key).stem if "/" in key else key
-        diff = "yes" if n_ours == n_rat else f"no ({len(set(n_ours) ^ set(n_rat))} differ)"
-        print(f"{short:<10} {label:<30} {t_ours:8.3f} {t_rat:9.3f} {ratio:6.2f}  {diff}")
-    print(f"median ratio {statistics.median(ratios):.2f}; slowest ours "
-          f"{max(r[3] for r in results):.3f} s; peak RSS after our solves {peak_mb:.0f} MB")
+        (Path(tmp) / "run").mkdir()
+        processes, child_mb = whole_process(results, folders, Path(tmp) / "run", args.repeat)
+    print_table("In process (the solve alone)",
+                [[k, label, t, n, tr, nr] for k, label, _, t, n, tr, nr in results],
+                f"peak RSS after our solves {peak_mb:.0f} MB")
+    print_table("Whole process (a fresh interpreter per run, caches warm)", processes,
+                f"peak RSS of our processes {child_mb:.0f} MB")
 
 
 if __name__ == "__main__":
