@@ -33,7 +33,10 @@ class Clauses:
         self.val: list[int] = [0]
         self._fixed: list[int] = []  # fixed literals, in order
         self._queue: list[int] = []  # fixed literals not yet propagated
-        self._occ: dict[int, list[int]] = {}
+        #: clause indexes per literal: ``occ[lit]``, a negative literal counting from the
+        #: end (length ``2 * cap + 1``, grown with the variables)
+        self._occ: list[list[int]] = [[]]
+        self._occ_cap = 0
         self._occ_upto = 0
         #: occurrence lists propagation consumed since :meth:`checkpoint` (to put back)
         self._occ_log: list[tuple[int, list[int]]] | None = None
@@ -138,16 +141,14 @@ class Clauses:
         if not queue or self.unsat:
             return
         store = self._store
+        if self.nvars > self._occ_cap:
+            self._grow_occ()
         occ = self._occ
         for idx in range(self._occ_upto, len(store)):
             cl = store[idx]
             if cl is not None:
                 for lit in cl:
-                    found = occ.get(lit)
-                    if found is None:
-                        occ[lit] = [idx]
-                    else:
-                        found.append(idx)
+                    occ[lit].append(idx)
         self._occ_upto = len(store)
         val = self.val
         fixed = self._fixed
@@ -155,8 +156,10 @@ class Clauses:
         log = self._occ_log
         while queue:
             lit = queue.pop()
-            sat_occ = occ.pop(lit, ())
-            neg_occ = occ.pop(-lit, ())
+            sat_occ = occ[lit]
+            neg_occ = occ[-lit]
+            occ[lit] = []
+            occ[-lit] = []
             if log is not None:
                 if sat_occ:
                     log.append((lit, sat_occ))
@@ -191,6 +194,13 @@ class Clauses:
                     val[unit if unit > 0 else -unit] = 1 if unit > 0 else -1
                     fixed.append(unit)
                     queue.append(unit)
+
+    def _grow_occ(self) -> None:
+        cap, new = self._occ_cap, 2 * self.nvars
+        occ = self._occ
+        fresh = [[] for _ in range(2 * (new - cap))]
+        self._occ = occ[:cap + 1] + fresh + occ[cap + 1:]
+        self._occ_cap = new
 
     def begin_scratch(self) -> None:
         """Clauses added from now on serve probes only (see :meth:`end_scratch`)."""
@@ -234,7 +244,8 @@ class Clauses:
                 occ[lit] = found
             del log[mark:]
         else:  # rebuild them on the next propagation
-            self._occ = {}
+            self._occ = [[]]
+            self._occ_cap = 0
             self._occ_upto = 0
             self._occ_log = None
 
