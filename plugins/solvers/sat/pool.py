@@ -118,15 +118,13 @@ class Pool:
             found: Sequence[PackageRecord] = self._extra.get(name, ())
         else:
             found = [*self.source.records(name), *self._extra.get(name, ())]
-        numbers = []
-        for rec in found:
-            i = len(self.records)
-            self.records.append(rec)
-            self.names.append(name)
-            numbers.append(i)
-            if name.startswith("__"):
-                self.virtual.add(i)
-                self._rank[i] = 0
+        start = len(self.records)
+        numbers = list(range(start, start + len(found)))
+        self.records.extend(found)
+        self.names.extend([name] * len(found))
+        if name.startswith("__"):
+            self.virtual.update(numbers)
+            self._rank.update(dict.fromkeys(numbers, 0))
         numbers.sort(key=self.version_key, reverse=True)
         self._groups[name] = numbers
         return numbers
