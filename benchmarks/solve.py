@@ -179,8 +179,9 @@ def rattler_process(env: dict[str, str], folder: Path,
     done = subprocess.run([sys.executable, "-c", RATTLER_SCRIPT, str(folder), *specs],
                           env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
-    # py-rattler sometimes aborts at interpreter exit ("PyGILState_Release", signal 6)
-    # after the answer is printed and flushed: a run that printed its answer counts.
+    # py-rattler sometimes dies at interpreter exit ("Fatal Python error:
+    # PyGILState_Release", signal 6; now and then signal 11) after the answer is printed
+    # and flushed: a run that printed its answer counts.
     try:
         return elapsed, json.loads(done.stdout.splitlines()[-1])
     except (IndexError, ValueError):
