@@ -45,6 +45,8 @@ class Reducer:
         self._checked: dict[int, int] = {}
         #: candidates of several specs of one name together, per tuple of their keys
         self._unions: dict[tuple[str, ...], frozenset[int]] = {}
+        #: per name, the survivor count and the dependencies they all share
+        self._shared_deps: dict[str, tuple[int, list[list[Dep]]]] = {}
 
     def strict_rank(self, name: str) -> int:
         rank = self._strict_rank.get(name)
@@ -75,9 +77,6 @@ class Reducer:
                 value += sum(pool.strict(d) for d in pool.depends(found[0])
                              if d.spec is not None and not d.optional)
         return value
-
-    def _alive(self, i: int) -> bool:
-        return not self.filter_out.get(i, False)
 
     def _filter_group(self, specs: Sequence[Dep]) -> bool | None:
         pool = self.pool
@@ -137,21 +136,33 @@ class Reducer:
             return None
         if reduced or name not in self._snames:
             self._snames.add(name)
-            shared: dict[str, list[Dep]] = {}
-            for i in group:
-                if self._alive(i):
-                    for d in pool.depends(i):
-                        if not d.optional and not d.feature and d.name:
-                            shared.setdefault(d.name, []).append(d)
-            for deps in shared.values():
-                if len(deps) >= new:
-                    unique = list({d.key: d for d in deps}.values())
-                    res = self._filter_group(unique)
-                    if res:
-                        reduced = True
-                    elif res is None:
-                        return None
+            for unique in self._shared(name, group, new):
+                res = self._filter_group(unique)
+                if res:
+                    reduced = True
+                elif res is None:
+                    return None
         return reduced
+
+    def _shared(self, name: str, group: Sequence[int], alive: int) -> list[list[Dep]]:
+        """The dependencies (by name, each spec once) that all ``alive`` surviving
+        candidates of ``name`` have. Candidates only die, so the same count means the
+        same survivors, and the answer is kept for it."""
+        cached = self._shared_deps.get(name)
+        if cached is not None and cached[0] == alive:
+            return cached[1]
+        pool = self.pool
+        filter_out = self.filter_out
+        shared: dict[str, list[Dep]] = {}
+        for i in group:
+            if not filter_out.get(i, False):
+                for d in pool.depends(i):
+                    if not d.optional and not d.feature and d.name:
+                        shared.setdefault(d.name, []).append(d)
+        found = [list({d.key: d for d in deps}.values())
+                 for deps in shared.values() if len(deps) >= alive]
+        self._shared_deps[name] = (alive, found)
+        return found
 
     def _allowed(self, specs: Sequence[Dep]) -> frozenset[int]:
         if len(specs) == 1:
