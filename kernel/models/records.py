@@ -73,7 +73,8 @@ class PackageRecord:
     _identity: tuple[Any, ...] | None = attrs.field(default=None, init=False, repr=False)
     #: the repodata entry the rarely read fields are still to be taken from (see
     #: :meth:`__getattr__`); ``None`` once they are set
-    _pending: Mapping[str, Any] | None = attrs.field(default=None, init=False, repr=False)
+    _pending: tuple[Mapping[str, Any], str | None] | None = attrs.field(
+        default=None, init=False, repr=False)
 
     #: JSON keys with a field here; anything else goes to ``extra``
     JSON_FIELDS: ClassVar[frozenset[str]] = frozenset(
@@ -131,10 +132,8 @@ class PackageRecord:
             build = get("build_string")
         if type(name) is not str or type(version) is not str or type(build) is not str:
             raise InvalidPackageRecord(fn, "name, version and build must be strings")
-        url = get("url")
-        if url is None and base_url:
-            url = f"{base_url.rstrip('/')}/{fn}"
         if channel is None:
+            url = _url(raw, fn, base_url)
             source = base_url or get("channel") or (url.rsplit("/", 1)[0] if url else None)
             channel = channel_for(source)
         elif type(channel) is str:
@@ -151,19 +150,17 @@ class PackageRecord:
             channel,
             get("subdir") or subdir or (channel.platform if channel else None),  # type: ignore[union-attr]
             fn,
-            url,
             tuple(get("depends") or ()),
             tuple(get("constrains") or ()),
             features_tuple(tf) if tf else (),
             features_tuple(ft) if ft else (),
             noarch_value(nt, fn) if nt is not None else None,
             timestamp_ms(ts, fn) if ts else 0,
-            None,
-            raw,
+            (raw, base_url),
         )
         if cls is not PackageRecord:
-            fields: dict[str, Any] = dict(zip(_EAGER_FIELDS, values[:-2], strict=True))
-            fields.update(_lazy_values(raw))
+            fields: dict[str, Any] = dict(zip(_EAGER_FIELDS, values[:-1], strict=True))
+            fields.update(_lazy_values(raw, fn, base_url))
             return cls(**fields)
         # attrs' __init__ costs ~5 us for 27 keyword arguments; setting the slots a solve
         # reads costs ~1 us, and a record whose other fields are never read costs no more
@@ -174,11 +171,15 @@ class PackageRecord:
 
     def __getattr__(self, name: str) -> Any:
         # only reached for a slot not set yet: the rarely read fields of a record built
-        # by from_repodata, all taken from its entry at the first read of any of them
+        # by from_repodata, all taken from its entry at the first read of any of them,
+        # and the identity key, made at the first comparison
+        if name == "_identity":
+            return None
         if name not in _LAZY_FIELDS:
             raise AttributeError(name)
-        raw = object.__getattribute__(self, "_pending")
-        for setter, value in zip(_LAZY_SETTERS, _lazy_values(raw).values(), strict=True):
+        raw, base_url = object.__getattribute__(self, "_pending")
+        values = _lazy_values(raw, object.__getattribute__(self, "fn"), base_url)
+        for setter, value in zip(_LAZY_SETTERS, values.values(), strict=True):
             setter(self, value)
         _PENDING_SETTER(self, None)
         return object.__getattribute__(self, name)
@@ -397,11 +398,19 @@ def _restore(cls: type[PackageRecord], state: dict[str, Any]) -> PackageRecord:
     return cls(**state)
 
 
-def _lazy_values(raw: Mapping[str, Any]) -> dict[str, Any]:
+def _url(raw: Mapping[str, Any], fn: str, base_url: str | None) -> str | None:
+    url = raw.get("url")
+    if url is None and base_url:
+        url = f"{base_url.rstrip('/')}/{fn}"
+    return url
+
+
+def _lazy_values(raw: Mapping[str, Any], fn: str, base_url: str | None) -> dict[str, Any]:
     """The fields of a repodata entry a solve does not read, in _LAZY_FIELDS order."""
     get = raw.get
     present, unknown = key_info(raw, PackageRecord.JSON_FIELDS)
     return {
+        "url": _url(raw, fn, base_url),
         "md5": get("md5"),
         "sha256": get("sha256"),
         "size": get("size"),
@@ -419,12 +428,12 @@ def _lazy_values(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 _EAGER_FIELDS = (
-    "name", "version", "build", "build_number", "channel", "subdir", "fn", "url", "depends",
+    "name", "version", "build", "build_number", "channel", "subdir", "fn", "depends",
     "constrains", "track_features", "features", "noarch", "timestamp",
 )  # fmt: skip
-_LAZY_FIELDS = tuple(_lazy_values({}))
+_LAZY_FIELDS = tuple(_lazy_values({}, "", None))
 _SETTERS = {f.name: PackageRecord.__dict__[f.name].__set__ for f in attrs.fields(PackageRecord)}
-_EAGER_SETTERS = tuple(_SETTERS[n] for n in (*_EAGER_FIELDS, "_identity", "_pending"))
+_EAGER_SETTERS = tuple(_SETTERS[n] for n in (*_EAGER_FIELDS, "_pending"))
 _LAZY_SETTERS = tuple(_SETTERS[n] for n in _LAZY_FIELDS)
 _PENDING_SETTER = _SETTERS["_pending"]
 _new_object = object.__new__

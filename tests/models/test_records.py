@@ -64,8 +64,17 @@ def test_fields_read_late_equal_a_record_built_from_json():
     assert pickle.loads(pickle.dumps(late)).to_json() == early.to_json()
     assert late.extra == {"package_type": "conda"} and late.sha256 == "ab" * 32
     assert attrs.evolve(late, license="MIT").to_json() == {**early.to_json(), "license": "MIT"}
+    assert late == early and hash(late) == hash(early)
     with pytest.raises(AttributeError):
         late.no_such_field  # noqa: B018
+
+
+def test_url_read_late_joins_the_base_url():
+    fn = "numpy-1.15.1-py36h1234_0.tar.bz2"
+    record = PackageRecord.from_repodata(RAW, fn, channel="conda-forge",
+                                         base_url="https://repo.example/linux-64/")
+    assert record.url == f"https://repo.example/linux-64/{fn}"
+    assert record.to_json()["md5"] == RAW["md5"]
 
 
 def test_null_depends_and_constrains_are_empty():
