@@ -196,7 +196,7 @@ class Clauses:
                     queue.append(unit)
 
     def _grow_occ(self) -> None:
-        cap, new = self._occ_cap, 2 * self.nvars
+        cap, new = self._occ_cap, self.nvars + max(256, self.nvars // 4)
         occ = self._occ
         fresh = [[] for _ in range(2 * (new - cap))]
         self._occ = occ[:cap + 1] + fresh + occ[cap + 1:]
