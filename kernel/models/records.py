@@ -11,7 +11,7 @@ build_number and build.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -108,12 +108,32 @@ class PackageRecord:
         Accepts ``"depends": null``, seconds timestamps, features as strings and legacy
         ``noarch: true``.
         """
-        try:
-            return cls._from_repodata(raw, fn, channel, subdir, base_url)
-        except InvalidPackageRecord:
-            raise
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise InvalidPackageRecord(fn, str(exc)) from None
+        return cls.from_repodata_entries(
+            ((fn, raw),), channel=channel, subdir=subdir, base_url=base_url)[0]
+
+    @classmethod
+    def from_repodata_entries(
+        cls,
+        entries: Iterable[tuple[str, Mapping[str, Any]]],
+        *,
+        channel: Channel | str | None = None,
+        subdir: str | None = None,
+        base_url: str | None = None,
+    ) -> list[PackageRecord]:
+        """:meth:`from_repodata` for many ``(fn, entry)`` pairs of one repodata, in order
+        (the index's hot path: a solve builds thousands)."""
+        if type(channel) is str:
+            channel = channel_for(channel)
+        build_one = cls._from_repodata
+        out = []
+        for fn, raw in entries:
+            try:
+                out.append(build_one(raw, fn, channel, subdir, base_url))
+            except InvalidPackageRecord:
+                raise
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise InvalidPackageRecord(fn, str(exc)) from None
+        return out
 
     @classmethod
     def _from_repodata(
@@ -136,37 +156,44 @@ class PackageRecord:
             url = _url(raw, fn, base_url)
             source = base_url or get("channel") or (url.rsplit("/", 1)[0] if url else None)
             channel = channel_for(source)
-        elif type(channel) is str:
+        elif isinstance(channel, str):
             channel = channel_for(channel)
         tf = get("track_features")
         ft = get("features")
         nt = get("noarch")
         ts = get("timestamp")
-        values = (  # the fields a solve reads, in _EAGER_FIELDS order
-            name,
-            version,
-            build,
-            get("build_number") or 0,
-            channel,
-            get("subdir") or subdir or (channel.platform if channel else None),  # type: ignore[union-attr]
-            fn,
-            tuple(get("depends") or ()),
-            tuple(get("constrains") or ()),
-            features_tuple(tf) if tf else (),
-            features_tuple(ft) if ft else (),
-            noarch_value(nt, fn) if nt is not None else None,
-            timestamp_ms(ts, fn) if ts else 0,
-            (raw, base_url),
-        )
+        build_number = get("build_number") or 0
+        record_subdir = get("subdir") or subdir or (channel.platform if channel else None)
+        depends = tuple(get("depends") or ())
+        constrains = tuple(get("constrains") or ())
+        track_features = features_tuple(tf) if tf else ()
+        features = features_tuple(ft) if ft else ()
+        noarch = noarch_value(nt, fn) if nt is not None else None
+        timestamp = timestamp_ms(ts, fn) if ts else 0
         if cls is not PackageRecord:
-            fields: dict[str, Any] = dict(zip(_EAGER_FIELDS, values[:-1], strict=True))
-            fields.update(_lazy_values(raw, fn, base_url))
-            return cls(**fields)
+            return cls(
+                name=name, version=version, build=build, build_number=build_number,
+                channel=channel, subdir=record_subdir, fn=fn, depends=depends,
+                constrains=constrains, track_features=track_features, features=features,
+                noarch=noarch, timestamp=timestamp, **_lazy_values(raw, fn, base_url))
         # attrs' __init__ costs ~5 us for 27 keyword arguments; setting the slots a solve
-        # reads costs ~1 us, and a record whose other fields are never read costs no more
+        # reads, one call each, ~1 us; a record whose other fields are never read costs
+        # no more
         record = _new_object(cls)
-        for setter, value in zip(_EAGER_SETTERS, values, strict=True):
-            setter(record, value)
+        _set_name(record, name)
+        _set_version(record, version)
+        _set_build(record, build)
+        _set_build_number(record, build_number)
+        _set_channel(record, channel)
+        _set_subdir(record, record_subdir)
+        _set_fn(record, fn)
+        _set_depends(record, depends)
+        _set_constrains(record, constrains)
+        _set_track_features(record, track_features)
+        _set_features(record, features)
+        _set_noarch(record, noarch)
+        _set_timestamp(record, timestamp)
+        _set_pending(record, (raw, base_url))
         return record
 
     def __getattr__(self, name: str) -> Any:
@@ -181,7 +208,7 @@ class PackageRecord:
         values = _lazy_values(raw, object.__getattribute__(self, "fn"), base_url)
         for setter, value in zip(_LAZY_SETTERS, values.values(), strict=True):
             setter(self, value)
-        _PENDING_SETTER(self, None)
+        _set_pending(self, None)
         return object.__getattribute__(self, name)
 
     @classmethod
@@ -433,8 +460,9 @@ _EAGER_FIELDS = (
 )  # fmt: skip
 _LAZY_FIELDS = tuple(_lazy_values({}, "", None))
 _SETTERS = {f.name: PackageRecord.__dict__[f.name].__set__ for f in attrs.fields(PackageRecord)}
-_EAGER_SETTERS = tuple(_SETTERS[n] for n in (*_EAGER_FIELDS, "_pending"))
 _LAZY_SETTERS = tuple(_SETTERS[n] for n in _LAZY_FIELDS)
-_PENDING_SETTER = _SETTERS["_pending"]
+(_set_name, _set_version, _set_build, _set_build_number, _set_channel, _set_subdir, _set_fn,
+ _set_depends, _set_constrains, _set_track_features, _set_features, _set_noarch,
+ _set_timestamp, _set_pending) = (_SETTERS[n] for n in (*_EAGER_FIELDS, "_pending"))
 _new_object = object.__new__
 assert {*_EAGER_FIELDS, *_LAZY_FIELDS, "_identity", "_pending"} == set(_SETTERS)

@@ -74,29 +74,22 @@ class Index(RecordSource):
         seen.update(dict.fromkeys(v.name for v in self.virtual))
         return list(seen)
 
-    def raw_records(self, name: str) -> list[tuple[LoadedSubdir, str, dict[str, Any]]]:
-        """``(subdir, fn, raw dict)`` of ``name`` after file selection, by priority."""
-        out: list[tuple[LoadedSubdir, str, dict[str, Any]]] = []
-        for loaded in self.subdirs:
-            raw = loaded.sparse.raw_records(name)
-            if not raw:
-                continue
-            keep = select_files((fn for fn, _ in raw), self.extensions)
-            out.extend((loaded, fn, r) for fn, r in raw if fn in keep)
-        return out
-
     def records(self, name: str) -> list[Any]:
         found = self._records.get(name)
         if found is None:
             from kernel.models import PackageRecord
 
             found = []
-            for loaded, fn, raw in self.raw_records(name):
-                record = PackageRecord.from_repodata(raw, fn, channel=loaded.channel,
-                                                     subdir=loaded.subdir,
-                                                     base_url=loaded.base_url)
-                self._rank[id(record)] = loaded.rank
-                found.append(record)
+            for loaded in self.subdirs:
+                raw = loaded.sparse.raw_records(name)
+                if not raw:
+                    continue
+                keep = select_files((fn for fn, _ in raw), self.extensions)
+                built = PackageRecord.from_repodata_entries(
+                    [(fn, r) for fn, r in raw if fn in keep], channel=loaded.channel,
+                    subdir=loaded.subdir, base_url=loaded.base_url)
+                self._rank.update(dict.fromkeys(map(id, built), loaded.rank))
+                found.extend(built)
             found.extend(v for v in self.virtual if v.name == name)
             self._records[name] = found
         return found

@@ -41,11 +41,15 @@ class MemorySource(RecordSource):
 
     def __init__(self, channels: Sequence[tuple[str, Mapping[str, Mapping[str, dict]]]]):
         self.channel_names = [name for name, _ in channels]
-        self._raw: dict[str, list[tuple[int, str, str, dict[str, Any]]]] = {}
+        #: per name, its file names per (rank, channel, subdir), in priority order
+        self._raw: dict[str, list[tuple[int, str, str, list[str]]]] = {}
         for rank, (channel, subdirs) in enumerate(channels):
             for subdir, records in subdirs.items():
+                found: dict[str, list[str]] = {}
                 for fn, raw in records.items():
-                    self._raw.setdefault(raw["name"], []).append((rank, channel, subdir, fn))
+                    found.setdefault(raw["name"], []).append(fn)
+                for name, fns in found.items():
+                    self._raw.setdefault(name, []).append((rank, channel, subdir, fns))
         self._tables = {(rank, subdir): records for rank, (_, subdirs) in enumerate(channels)
                         for subdir, records in subdirs.items()}
         self._built: dict[str, list[Any]] = {}
@@ -64,11 +68,12 @@ class MemorySource(RecordSource):
             from kernel.models import PackageRecord
 
             built = []
-            for rank, channel, subdir, fn in self._raw.get(name, ()):
-                raw = self._tables[(rank, subdir)][fn]
-                rec = PackageRecord.from_repodata(raw, fn, channel=channel, subdir=subdir)
-                self._rank[id(rec)] = rank
-                built.append(rec)
+            for rank, channel, subdir, fns in self._raw.get(name, ()):
+                table = self._tables[(rank, subdir)]
+                records = PackageRecord.from_repodata_entries(
+                    [(fn, table[fn]) for fn in fns], channel=channel, subdir=subdir)
+                self._rank.update(dict.fromkeys(map(id, records), rank))
+                built.extend(records)
             self._built[name] = built
         return built
 
