@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from kernel.lazy_exports import lazy_attributes
+
 if TYPE_CHECKING:
     import argparse
 
@@ -308,11 +310,4 @@ _RARE = frozenset({
     "CondaPreTransactionAction", "CondaRequestHeader"})
 
 
-def __getattr__(name: str) -> Any:
-    if name in _RARE:
-        from kernel import types_rare
-
-        value = getattr(types_rare, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'kernel.types' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, dict.fromkeys(_RARE, "kernel.types_rare"))

@@ -7,8 +7,9 @@ Importing this package is free; each name loads its module on first use::
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kernel.lazy_exports import lazy_attributes
 
 if TYPE_CHECKING:
     from kernel.models.cache_record import PackageCacheRecord
@@ -67,13 +68,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kernel.models' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"kernel.models.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, {name: "." + home for name, home in _WHERE.items()})
 
 
 def __dir__() -> list[str]:

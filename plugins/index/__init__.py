@@ -15,7 +15,9 @@ Modules: :mod:`.cache` (conda's cache layout, atomic writes, TTL), :mod:`.fetch`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kernel.lazy_exports import lazy_attributes
 
 if TYPE_CHECKING:
     from plugins.index.index import Index, load_index, resolve_channels
@@ -23,9 +25,4 @@ if TYPE_CHECKING:
 __all__ = ["Index", "load_index", "resolve_channels"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from plugins.index import index
-
-        return getattr(index, name)
-    raise AttributeError(f"module 'plugins.index' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, dict.fromkeys(__all__, ".index"))

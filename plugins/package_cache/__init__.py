@@ -10,8 +10,9 @@ Each name is imported from its module on first use: looking a package up in the 
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kernel.lazy_exports import lazy_attributes
 
 if TYPE_CHECKING:
     from plugins.package_cache.cache import (
@@ -33,10 +34,4 @@ __all__ = ["CacheEntry", "FetchError", "NoWritablePkgsDirError", "PackageCache",
            "find_entry", "first_writable"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, {name: "." + home for name, home in _HOME.items()})

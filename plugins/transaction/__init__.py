@@ -16,8 +16,9 @@ does not load the linking, journal and verification machinery.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kernel.lazy_exports import lazy_attributes
 
 if TYPE_CHECKING:
     from plugins.transaction.linking import COPY, HARDLINK, SOFTLINK
@@ -50,10 +51,4 @@ __all__ = ["COPY", "HARDLINK", "PREFIX_PLACEHOLDER", "SOFTLINK", "ClobberError",
            "replace_prefix", "toposort"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, {name: "." + home for name, home in _HOME.items()})
