@@ -31,6 +31,22 @@ def test_at_most_one_allows_exactly_the_assignments_with_one_or_none(n: int) -> 
                                 if sum(v) <= 1}
 
 
+@pytest.mark.parametrize("n", [7, 40])
+def test_at_most_one_lets_propagation_rule_out_the_others(n: int) -> None:
+    # the floor probe relies on it: one candidate fixed true fixes every other one false
+    for chosen in (0, n // 2, n - 1):
+        c = Clauses()
+        lits = [c.new_var() for _ in range(n)]
+        at_most_one(c, lits)
+        c.require(lits[chosen])
+        c.propagate()
+        assert [c.fixed(x) for x in lits] == [1 if k == chosen else -1 for k in range(n)]
+    c = Clauses()
+    lits = [c.new_var() for _ in range(n)]
+    at_most_one(c, lits)
+    assert c.sat([[lits[1]], [lits[n - 2]]]) is None
+
+
 def test_any_of_is_equivalent_to_the_disjunction() -> None:
     c = Clauses()
     lits = [c.new_var() for _ in range(3)]

@@ -4,8 +4,8 @@ Everything here appends clauses to a :class:`~plugins.solvers.sat.encode.Clauses
 object (``new_var()``, ``add(clause)``, ``true``). Literals are non-zero integers in the
 DIMACS convention.
 
-* :func:`at_most_one`: pairwise for a handful of literals, Sinz's sequential counter
-  (3n clauses, n auxiliary variables) above that.
+* :func:`at_most_one`: pairwise for a handful of literals, the product encoding above
+  that (2n clauses and about 2√n auxiliary variables).
 * :class:`UpperBound`: "Σ cᵢ·xᵢ ≤ r" as a memoised BDD over *groups* of literals of which
   at most one is true (the candidates of one package name). Node ``(g, r)`` reads "the
   groups from ``g`` on contribute at most ``r``". Nodes are one-directional (node ⇒ bound),
@@ -15,6 +15,7 @@ DIMACS convention.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -40,16 +41,19 @@ def at_most_one(sink: ClauseSink, lits: Sequence[int]) -> None:
             for j in range(i + 1, n):
                 sink.add([a, -lits[j]])
         return
-    prev = sink.new_var()
-    sink.add([-lits[0], prev])
-    for i in range(1, n - 1):
-        x = lits[i]
-        cur = sink.new_var()
-        sink.add([-x, cur])
-        sink.add([-prev, cur])
-        sink.add([-x, -prev])
-        prev = cur
-    sink.add([-lits[n - 1], -prev])
+    # the product encoding: the literals on a grid, each implies its row and its column,
+    # and at most one row and one column may be taken (2n clauses and ~2√n variables
+    # above the rows' and columns' own; unit propagation still rules out every other
+    # literal once one is true)
+    width = math.isqrt(n - 1) + 1
+    rows = [sink.new_var() for _ in range((n + width - 1) // width)]
+    cols = [sink.new_var() for _ in range(width)]
+    add = sink.add
+    for k, x in enumerate(lits):
+        add([-x, rows[k // width]])
+        add([-x, cols[k % width]])
+    at_most_one(sink, rows)
+    at_most_one(sink, cols)
 
 
 def any_of(sink: ClauseSink, lits: Sequence[int]) -> int:
