@@ -69,6 +69,8 @@ def feature_metric(enc: Encoding) -> Objective:
     eq: Objective = {}
     records = enc.pool.records
     for members in enc.groups.values():
+        if not any(records[i].features for i in members):
+            continue  # the usual case: no candidate has a feature
         feats = {i: set(records[i].features or ()) for i in members}
         active = set().union(*feats.values()).intersection(enc.trackers)
         for feat in sorted(active):
