@@ -115,12 +115,29 @@ class Clauses:
         """Add ``clauses``, none of which holds a fixed variable (``true`` aside) or is
         empty; unit clauses are assigned."""
         store = self._store
+        self._sent = None
+        if self._occ_upto != len(store) or self._occ_log is not None:
+            for clause in clauses:
+                if len(clause) > 1:
+                    store.append(clause)
+                else:
+                    self._assign(clause[0])
+            return
+        # the occurrence lists are up to date: index the clauses on the way in, saving
+        # propagation a second pass over them
+        if self.nvars > self._occ_cap:
+            self._grow_occ()
+        occ = self._occ
+        idx = len(store)
         for clause in clauses:
             if len(clause) > 1:
                 store.append(clause)
+                for lit in clause:
+                    occ[lit].append(idx)
+                idx += 1
             else:
                 self._assign(clause[0])
-        self._sent = None
+        self._occ_upto = idx
 
     def require(self, lit: int) -> None:
         self.add([lit])
