@@ -11,7 +11,7 @@ build_number and build.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -195,21 +195,6 @@ class PackageRecord:
         _set_timestamp(record, timestamp)
         _set_pending(record, (raw, base_url))
         return record
-
-    def __getattr__(self, name: str) -> Any:
-        # only reached for a slot not set yet: the rarely read fields of a record built
-        # by from_repodata, all taken from its entry at the first read of any of them,
-        # and the identity key, made at the first comparison
-        if name == "_identity":
-            return None
-        if name not in _LAZY_FIELDS:
-            raise AttributeError(name)
-        raw, base_url = object.__getattribute__(self, "_pending")
-        values = _lazy_values(raw, object.__getattribute__(self, "fn"), base_url)
-        for setter, value in zip(_LAZY_SETTERS, values.values(), strict=True):
-            setter(self, value)
-        _set_pending(self, None)
-        return object.__getattribute__(self, name)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], **fields: Any) -> PackageRecord:
@@ -459,10 +444,56 @@ _EAGER_FIELDS = (
     "constrains", "track_features", "features", "noarch", "timestamp",
 )  # fmt: skip
 _LAZY_FIELDS = tuple(_lazy_values({}, "", None))
-_SETTERS = {f.name: PackageRecord.__dict__[f.name].__set__ for f in attrs.fields(PackageRecord)}
-_LAZY_SETTERS = tuple(_SETTERS[n] for n in _LAZY_FIELDS)
+_SLOTS = {f.name: PackageRecord.__dict__[f.name] for f in attrs.fields(PackageRecord)}
 (_set_name, _set_version, _set_build, _set_build_number, _set_channel, _set_subdir, _set_fn,
  _set_depends, _set_constrains, _set_track_features, _set_features, _set_noarch,
- _set_timestamp, _set_pending) = (_SETTERS[n] for n in (*_EAGER_FIELDS, "_pending"))
+ _set_timestamp, _set_pending) = (_SLOTS[n].__set__ for n in (*_EAGER_FIELDS, "_pending"))
 _new_object = object.__new__
-assert {*_EAGER_FIELDS, *_LAZY_FIELDS, "_identity", "_pending"} == set(_SETTERS)
+assert {*_EAGER_FIELDS, *_LAZY_FIELDS, "_identity", "_pending"} == set(_SLOTS)
+
+
+def _fill(record: PackageRecord) -> None:
+    """Set the rarely read fields of a record :meth:`PackageRecord.from_repodata` built."""
+    raw, base_url = _SLOTS["_pending"].__get__(record)
+    values = _lazy_values(raw, _SLOTS["fn"].__get__(record), base_url)
+    for name, value in values.items():
+        _SLOTS[name].__set__(record, value)
+    _set_pending(record, None)
+
+
+class _LateSlot:
+    """A field's slot, read through this descriptor so that a record built by
+    :meth:`PackageRecord.from_repodata` fills its rarely read fields at the first read
+    of any of them (``_identity``, the comparison key, reads ``None`` until made).
+
+    Only those fields go through it: the others keep the slot's own descriptor, which
+    the interpreter reads at full speed (a class ``__getattr__`` would slow every
+    attribute read of every record by half)."""
+
+    __slots__ = ("fallback", "slot")
+
+    def __init__(self, slot: Any, fallback: Callable[[PackageRecord], None] | None) -> None:
+        self.slot = slot
+        self.fallback = fallback
+
+    def __get__(self, record: PackageRecord | None, owner: type | None = None) -> Any:
+        if record is None:
+            return self
+        try:
+            return self.slot.__get__(record, owner)
+        except AttributeError:
+            if self.fallback is None:
+                return None
+            self.fallback(record)
+            return self.slot.__get__(record, owner)
+
+    def __set__(self, record: PackageRecord, value: Any) -> None:
+        self.slot.__set__(record, value)
+
+    def __delete__(self, record: PackageRecord) -> None:
+        self.slot.__delete__(record)
+
+
+for _name in _LAZY_FIELDS:
+    setattr(PackageRecord, _name, _LateSlot(_SLOTS[_name], _fill))
+PackageRecord._identity = _LateSlot(_SLOTS["_identity"], None)  # type: ignore[assignment]
