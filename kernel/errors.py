@@ -96,6 +96,11 @@ class UnsatisfiableError(CondaError):
     """The solver proved that the requested specs cannot be installed together."""
 
 
+class SpecsConfigurationConflictError(UnsatisfiableError):
+    """Unsatisfiable because of pinned specs (``pinned_packages``, ``conda-meta/pinned``):
+    conda's name for it, an :class:`UnsatisfiableError` for callers that catch that."""
+
+
 class PrefixError(CondaError):
     """An environment (prefix) is missing, locked, or not a conda prefix."""
 

@@ -82,3 +82,27 @@ def test_index4_scipy_pandas_is_consistent(backend, index4) -> None:
     result = backend(request)
     check(result, request)
     assert {"blas", "mkl"} <= {r.name for r in result.records}
+
+
+def test_a_pin_in_the_conflict_is_conda_s_configuration_error(backend, index1) -> None:
+    from kernel.errors import SpecsConfigurationConflictError, UnsatisfiableError
+
+    # numpy's py33 build needs python 3.3; the pin holds python on 2.7
+    request = request_for(index1, ["numpy 1.7.1 py33_0"], pinned=["python 2.7.*"])
+    with pytest.raises(SpecsConfigurationConflictError) as caught:
+        backend(request)
+    error = caught.value
+    assert isinstance(error, UnsatisfiableError)
+    assert str(error).startswith("Requested specs conflict with configured specs.")
+    assert error.fields["pinned_specs"] == ["python=2.7"]  # conda's canonical form
+    assert "numpy==1.7.1=py33_0" in error.fields["requested_specs"]
+    assert error.dump_map()["exception_name"] == "SpecsConfigurationConflictError"
+
+
+def test_a_conflict_without_pins_stays_unsatisfiable(backend, index1) -> None:
+    from kernel.errors import SpecsConfigurationConflictError, UnsatisfiableError
+
+    request = request_for(index1, ["numpy 1.7.1 py33_0", "python 2.7.*"])
+    with pytest.raises(UnsatisfiableError) as caught:
+        backend(request)
+    assert not isinstance(caught.value, SpecsConfigurationConflictError)

@@ -106,7 +106,7 @@ def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
         core = explain.minimal_conflict(pool, reqs)
         neutered = _neuter(pool, reqs, core)
         if neutered is None:
-            raise _unsat(pool, core or reqs)
+            raise _unsat(pool, core or reqs, reqs)
         reqs = neutered
     for objective, trymax in passes:
         opt.minimize(objective, trymax=trymax)
@@ -170,11 +170,25 @@ def _neuter(pool: Pool, reqs: list[Req], core: Sequence[Req]) -> list[Req] | Non
     return out
 
 
-def _unsat(pool: Pool, core: Sequence[Req]) -> Exception:
-    from kernel.errors import UnsatisfiableError
+def _unsat(pool: Pool, core: Sequence[Req], reqs: Sequence[Req]) -> Exception:
+    """The error for an unsatisfiable ``core`` of ``reqs``: conda's
+    SpecsConfigurationConflictError when a pin is part of it, else UnsatisfiableError;
+    either way with the conflict explained."""
+    from kernel.errors import SpecsConfigurationConflictError, UnsatisfiableError
 
     message, fields = explain.describe(pool, core)
-    return UnsatisfiableError(message, **fields)
+    pinned = sorted({str(r.dep.spec) for r in core if r.origin == "pinned"})
+    if not pinned:
+        return UnsatisfiableError(message, **fields)
+    requested = sorted({str(r.dep.spec) for r in (*core, *reqs)
+                        if r.origin != "pinned" and (r in core or r.origin == "requested")})
+    header = ("Requested specs conflict with configured specs.\n  requested specs:\n"
+              + "".join(f"    - {s}\n" for s in requested) + "  pinned specs:\n"
+              + "".join(f"    - {s}\n" for s in pinned)
+              + "Pins come from the pinned_packages setting ('conda config --show-sources')"
+                " and the environment's conda-meta/pinned file.\n")
+    return SpecsConfigurationConflictError(header + message, requested_specs=requested,
+                                           pinned_specs=pinned, **fields)
 
 
 def _solve_update_deps(request: SolveRequest, pool: Pool, gone: set[int]) -> list[int]:
