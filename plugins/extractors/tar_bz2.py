@@ -30,12 +30,7 @@ def extract(source_archive: str | os.PathLike[str],
     """
     from plugins.extractors import unpack
 
-    archive = os.fspath(source_archive)
-
-    def fill(root: str, guard: Guard) -> None:
-        _fill(archive, root, guard)
-
-    unpack.extract_atomically(archive, destination_dir, fill)
+    unpack.extract_atomically(source_archive, destination_dir, _fill)
 
 
 def _fill(archive: str, root: str, guard: Guard) -> None:

@@ -39,8 +39,9 @@ from plugins.extractors.safety import (
 
 T = TypeVar("T")
 
-#: Fills the temporary folder (first argument) from the archive, checking with the guard.
-Fill = Callable[[str, Guard], None]
+#: ``fill(archive, folder, guard)``: unpacks the archive into the temporary folder, checking
+#: every member with the guard.
+Fill = Callable[[str, str, Guard], None]
 
 _CREATE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
            | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
@@ -52,7 +53,8 @@ _OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 def extract_atomically(archive: str | os.PathLike[str], dest_dir: str | os.PathLike[str],
                        fill: Fill) -> None:
-    """Run ``fill`` on a fresh sibling of ``dest_dir``, then rename it to ``dest_dir``.
+    """Run ``fill(archive, root, guard)`` on a fresh sibling ``root`` of ``dest_dir``, then
+    rename it to ``dest_dir``.
 
     An existing ``dest_dir`` is replaced only after the new tree is complete: it is renamed
     aside, the new tree renamed in, and the old one removed.
@@ -73,7 +75,7 @@ def extract_atomically(archive: str | os.PathLike[str], dest_dir: str | os.PathL
     guard = Guard(archive_path)
     try:
         try:
-            fill(root, guard)
+            fill(archive_path, root, guard)
         except OSError as exc:  # reading the archive itself failed
             raise PackageExtractionError(f"cannot extract {archive_path}: {exc.strerror or exc}",
                                          archive=archive_path) from exc

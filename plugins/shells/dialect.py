@@ -45,6 +45,11 @@ class Dialect:
     name = "posix"
     script_extension = ".sh"
     command_join = "\n"
+    #: what :meth:`hook` writes: the ``conda`` function (``@SHELL@`` is ``shell.<name>``),
+    #: the prompt wrapper added with ``changeps1``, the statement that activates base
+    hook_functions = ""
+    hook_prompt = ""
+    hook_activate_base = "conda activate base\n"
 
     def for_shell(self, shell: str) -> Dialect:
         """This dialect, named after the shell that asked (bash, zsh, tcsh…)."""
@@ -93,5 +98,18 @@ class Dialect:
         return "".join(line + self.command_join for line in lines)
 
     def hook(self, info: HookInfo) -> str:
-        """The script that defines the ``conda`` shell function for this shell."""
-        raise NotImplementedError
+        """The script that defines the ``conda`` shell function for this shell: the
+        executable's variables, :attr:`hook_functions`, then :attr:`hook_prompt` with
+        ``changeps1`` and :attr:`hook_activate_base` with ``auto_activate_base``."""
+        lines = [self.hook_export(k, v) for k, v in info.exe_vars.items()]
+        text = "\n".join(lines) + "\n" + self.hook_functions.replace("@SHELL@",
+                                                                     f"shell.{self.name}")
+        if info.changeps1:
+            text += self.hook_prompt
+        if info.activate_base:
+            text += self.hook_activate_base
+        return text
+
+    def hook_export(self, name: str, value: str) -> str:
+        """How :meth:`hook` sets one of the executable's variables."""
+        return self.export(name, value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from plugins.shells.dialect import Dialect, HookInfo
+from plugins.shells.dialect import Dialect
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -73,6 +73,8 @@ class FishDialect(Dialect):
     name = "fish"
     script_extension = ".fish"
     command_join = ";\n"
+    hook_functions = _FUNCTIONS
+    hook_prompt = _PROMPT
 
     def quote(self, value: str) -> str:
         return quote(value)
@@ -92,14 +94,8 @@ class FishDialect(Dialect):
     def source(self, path: str) -> str:
         return f"source {quote(path)}"
 
-    def hook(self, info: HookInfo) -> str:
-        lines = [self.export(k, v) if v else f"set -gx {k}" for k, v in info.exe_vars.items()]
-        text = "\n".join(lines) + "\n" + _FUNCTIONS.replace("@SHELL@", f"shell.{self.name}")
-        if info.changeps1:
-            text += _PROMPT
-        if info.activate_base:
-            text += "conda activate base\n"
-        return text
+    def hook_export(self, name: str, value: str) -> str:
+        return self.export(name, value) if value else f"set -gx {name}"
 
 
 DIALECT = FishDialect()

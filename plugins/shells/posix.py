@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from plugins.shells.dialect import Dialect, HookInfo
+from plugins.shells.dialect import Dialect
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -74,6 +74,7 @@ fi
 class PosixDialect(Dialect):
     name = "posix"
     script_extension = ".sh"
+    hook_functions = _FUNCTIONS
 
     def quote(self, value: str) -> str:
         return quote(value)
@@ -98,14 +99,6 @@ class PosixDialect(Dialect):
         if old_modifier and ps1.startswith(old_modifier):
             ps1 = ps1[len(old_modifier):]
         return {"PS1": new_modifier + ps1}
-
-    def hook(self, info: HookInfo) -> str:
-        lines = [self.export(k, v) for k, v in info.exe_vars.items()]
-        body = _FUNCTIONS.replace("@SHELL@", f"shell.{self.name}")
-        text = "\n".join(lines) + "\n" + body
-        if info.activate_base:
-            text += "conda activate base\n"
-        return text
 
 
 DIALECT = PosixDialect()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from plugins.shells.dialect import Dialect, HookInfo
+from plugins.shells.dialect import Dialect
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -62,6 +62,8 @@ def quote(value: str) -> str:
 class PowerShellDialect(Dialect):
     name = "powershell"
     script_extension = ".ps1"
+    hook_functions = _FUNCTIONS
+    hook_prompt = _PROMPT
 
     def quote(self, value: str) -> str:
         return quote(value)
@@ -77,15 +79,6 @@ class PowerShellDialect(Dialect):
 
     def source(self, path: str) -> str:
         return f". {quote(path)}"
-
-    def hook(self, info: HookInfo) -> str:
-        lines = [self.export(k, v) for k, v in info.exe_vars.items()]
-        text = "\n".join(lines) + "\n" + _FUNCTIONS.replace("@SHELL@", f"shell.{self.name}")
-        if info.changeps1:
-            text += _PROMPT
-        if info.activate_base:
-            text += "conda activate base\n"
-        return text
 
 
 DIALECT = PowerShellDialect()

@@ -7,7 +7,7 @@ run the executable. ``source`` runs the ``.xsh`` activate scripts.
 
 from __future__ import annotations
 
-from plugins.shells.dialect import Dialect, HookInfo
+from plugins.shells.dialect import Dialect
 
 _FUNCTIONS = '''
 def _conda_exe_argv():
@@ -47,6 +47,8 @@ if "CONDA_SHLVL" not in ${...}:
 class XonshDialect(Dialect):
     name = "xonsh"
     script_extension = ".xsh"
+    hook_functions = _FUNCTIONS
+    hook_activate_base = "_conda_activate(['activate', 'base'])\n"
 
     def quote(self, value: str) -> str:
         return repr(value)
@@ -59,13 +61,6 @@ class XonshDialect(Dialect):
 
     def source(self, path: str) -> str:
         return f"source {path!r}"
-
-    def hook(self, info: HookInfo) -> str:
-        lines = [self.export(k, v) for k, v in info.exe_vars.items()]
-        text = "\n".join(lines) + "\n" + _FUNCTIONS.replace("@SHELL@", f"shell.{self.name}")
-        if info.activate_base:
-            text += "_conda_activate(['activate', 'base'])\n"
-        return text
 
 
 DIALECT = XonshDialect()
