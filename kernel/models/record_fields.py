@@ -7,7 +7,7 @@ records, so what is derived from them is shared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -89,3 +89,67 @@ def channel_for(value: Any) -> Channel | None:
             _CHANNELS_BY_URL.clear()
         channel = _CHANNELS_BY_URL[value] = Channel(value)
     return channel
+
+
+def repodata_url(raw: Mapping[str, Any], fn: str, base_url: str | None) -> str | None:
+    """A repodata entry's ``url``, else ``fn`` under ``base_url``."""
+    url = raw.get("url")
+    if url is None and base_url:
+        url = f"{base_url.rstrip('/')}/{fn}"
+    return url
+
+
+def late_fields(raw: Mapping[str, Any], fn: str, base_url: str | None,
+                known: frozenset[str]) -> dict[str, Any]:
+    """The fields of a repodata entry a solve does not read (``known``: the JSON keys the
+    record has fields for; the others go to ``extra``)."""
+    get = raw.get
+    present, unknown = key_info(raw, known)
+    return {
+        "url": repodata_url(raw, fn, base_url),
+        "md5": get("md5"),
+        "sha256": get("sha256"),
+        "size": get("size"),
+        "license": get("license"),
+        "license_family": get("license_family"),
+        "platform": get("platform"),
+        "arch": get("arch"),
+        "legacy_bz2_md5": get("legacy_bz2_md5"),
+        "preferred_env": get("preferred_env"),
+        "python_site_packages_path": get("python_site_packages_path"),
+        "extra": MappingProxyType({k: raw[k] for k in unknown}) if unknown else EMPTY_MAPPING,
+        "present_keys": present,
+        "source_channel": get("channel"),
+    }
+
+
+class LateSlot:
+    """A slot read through a descriptor that, when the slot is not set yet, calls
+    ``fallback(instance)`` to set it (or reads ``None`` without one).
+
+    Only the fields that may be set late go through it: the others keep the slot's own
+    descriptor, which the interpreter reads at full speed (a class ``__getattr__`` would
+    slow every attribute read of every instance by half)."""
+
+    __slots__ = ("fallback", "slot")
+
+    def __init__(self, slot: Any, fallback: Callable[[Any], None] | None) -> None:
+        self.slot = slot
+        self.fallback = fallback
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        try:
+            return self.slot.__get__(instance, owner)
+        except AttributeError:
+            if self.fallback is None:
+                return None
+            self.fallback(instance)
+            return self.slot.__get__(instance, owner)
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        self.slot.__set__(instance, value)
+
+    def __delete__(self, instance: Any) -> None:
+        self.slot.__delete__(instance)

@@ -11,7 +11,7 @@ build_number and build.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
 
@@ -22,10 +22,13 @@ from kernel.models.channel import Channel
 from kernel.models.channel_context import UNKNOWN_CHANNEL
 from kernel.models.record_fields import (
     EMPTY_MAPPING,
+    LateSlot,
     channel_for,
     features_tuple,
     key_info,
+    late_fields,
     noarch_value,
+    repodata_url,
     timestamp_ms,
 )
 from kernel.models.version_order import VersionOrder
@@ -153,7 +156,7 @@ class PackageRecord:
         if type(name) is not str or type(version) is not str or type(build) is not str:
             raise InvalidPackageRecord(fn, "name, version and build must be strings")
         if channel is None:
-            url = _url(raw, fn, base_url)
+            url = repodata_url(raw, fn, base_url)
             source = base_url or get("channel") or (url.rsplit("/", 1)[0] if url else None)
             channel = channel_for(source)
         elif isinstance(channel, str):
@@ -175,7 +178,8 @@ class PackageRecord:
                 name=name, version=version, build=build, build_number=build_number,
                 channel=channel, subdir=record_subdir, fn=fn, depends=depends,
                 constrains=constrains, track_features=track_features, features=features,
-                noarch=noarch, timestamp=timestamp, **_lazy_values(raw, fn, base_url))
+                noarch=noarch, timestamp=timestamp,
+                **late_fields(raw, fn, base_url, cls.JSON_FIELDS))
         # attrs' __init__ costs ~5 us for 27 keyword arguments; setting the slots a solve
         # reads, one call each, ~1 us; a record whose other fields are never read costs
         # no more
@@ -410,40 +414,11 @@ def _restore(cls: type[PackageRecord], state: dict[str, Any]) -> PackageRecord:
     return cls(**state)
 
 
-def _url(raw: Mapping[str, Any], fn: str, base_url: str | None) -> str | None:
-    url = raw.get("url")
-    if url is None and base_url:
-        url = f"{base_url.rstrip('/')}/{fn}"
-    return url
-
-
-def _lazy_values(raw: Mapping[str, Any], fn: str, base_url: str | None) -> dict[str, Any]:
-    """The fields of a repodata entry a solve does not read, in _LAZY_FIELDS order."""
-    get = raw.get
-    present, unknown = key_info(raw, PackageRecord.JSON_FIELDS)
-    return {
-        "url": _url(raw, fn, base_url),
-        "md5": get("md5"),
-        "sha256": get("sha256"),
-        "size": get("size"),
-        "license": get("license"),
-        "license_family": get("license_family"),
-        "platform": get("platform"),
-        "arch": get("arch"),
-        "legacy_bz2_md5": get("legacy_bz2_md5"),
-        "preferred_env": get("preferred_env"),
-        "python_site_packages_path": get("python_site_packages_path"),
-        "extra": MappingProxyType({k: raw[k] for k in unknown}) if unknown else EMPTY_MAPPING,
-        "present_keys": present,
-        "source_channel": get("channel"),
-    }
-
-
 _EAGER_FIELDS = (
     "name", "version", "build", "build_number", "channel", "subdir", "fn", "depends",
     "constrains", "track_features", "features", "noarch", "timestamp",
 )  # fmt: skip
-_LAZY_FIELDS = tuple(_lazy_values({}, "", None))
+_LAZY_FIELDS = tuple(late_fields({}, "", None, frozenset()))
 _SLOTS = {f.name: PackageRecord.__dict__[f.name] for f in attrs.fields(PackageRecord)}
 (_set_name, _set_version, _set_build, _set_build_number, _set_channel, _set_subdir, _set_fn,
  _set_depends, _set_constrains, _set_track_features, _set_features, _set_noarch,
@@ -455,45 +430,15 @@ assert {*_EAGER_FIELDS, *_LAZY_FIELDS, "_identity", "_pending"} == set(_SLOTS)
 def _fill(record: PackageRecord) -> None:
     """Set the rarely read fields of a record :meth:`PackageRecord.from_repodata` built."""
     raw, base_url = _SLOTS["_pending"].__get__(record)
-    values = _lazy_values(raw, _SLOTS["fn"].__get__(record), base_url)
+    values = late_fields(raw, _SLOTS["fn"].__get__(record), base_url,
+                         PackageRecord.JSON_FIELDS)
     for name, value in values.items():
         _SLOTS[name].__set__(record, value)
     _set_pending(record, None)
 
 
-class _LateSlot:
-    """A field's slot, read through this descriptor so that a record built by
-    :meth:`PackageRecord.from_repodata` fills its rarely read fields at the first read
-    of any of them (``_identity``, the comparison key, reads ``None`` until made).
-
-    Only those fields go through it: the others keep the slot's own descriptor, which
-    the interpreter reads at full speed (a class ``__getattr__`` would slow every
-    attribute read of every record by half)."""
-
-    __slots__ = ("fallback", "slot")
-
-    def __init__(self, slot: Any, fallback: Callable[[PackageRecord], None] | None) -> None:
-        self.slot = slot
-        self.fallback = fallback
-
-    def __get__(self, record: PackageRecord | None, owner: type | None = None) -> Any:
-        if record is None:
-            return self
-        try:
-            return self.slot.__get__(record, owner)
-        except AttributeError:
-            if self.fallback is None:
-                return None
-            self.fallback(record)
-            return self.slot.__get__(record, owner)
-
-    def __set__(self, record: PackageRecord, value: Any) -> None:
-        self.slot.__set__(record, value)
-
-    def __delete__(self, record: PackageRecord) -> None:
-        self.slot.__delete__(record)
-
-
+# a record from repodata fills its rarely read fields at the first read of any of them;
+# its comparison key reads None until made
 for _name in _LAZY_FIELDS:
-    setattr(PackageRecord, _name, _LateSlot(_SLOTS[_name], _fill))
-PackageRecord._identity = _LateSlot(_SLOTS["_identity"], None)  # type: ignore[assignment]
+    setattr(PackageRecord, _name, LateSlot(_SLOTS[_name], _fill))
+PackageRecord._identity = LateSlot(_SLOTS["_identity"], None)  # type: ignore[assignment]
