@@ -4,7 +4,8 @@ specs (command line, ``--file``) → index (``plugins.index``) → solve (the co
 ``conda_solvers`` plugin, with ``conda_pre_solves`` / ``conda_post_solves`` around it) →
 plan (``plugins.transaction.plan_transaction``) → display (``## Package Plan ##`` or
 ``--json``) → confirm (``-y``; ``--dry-run`` stops here, having written nothing) → fetch
-and extract (``--download-only`` stops here) → :class:`plugins.transaction.Transaction`.
+and extract (``--download-only`` stops here) → the packages' pre-link messages, confirmed
+again (conda's ``PRELINK MESSAGES`` block) → :class:`plugins.transaction.Transaction`.
 
 Commands build a :class:`Change` and call :func:`run_change`; they never import a solver.
 """
@@ -224,6 +225,16 @@ def _json(data: dict[str, Any]) -> None:
         reporting.render(data)
 
 
+def _confirm_prelink_messages(txn: Any) -> None:
+    """Show the packages' pre-link messages and ask again (``-y`` answers), as conda does."""
+    from kernel import reporting
+
+    text = txn.prelink_messages()
+    if text:
+        _show(text)
+        reporting.confirm()
+
+
 def run_change(change: Change) -> int:
     """Solve, show, confirm and apply ``change``; returns the exit code."""
     from kernel.config import get_config
@@ -290,6 +301,7 @@ def _run_change(change: Change, exists: bool) -> int:
                       command_line=sys.argv, progress=not (config.quiet or config.json))
     txn.prepare()
     _show("Preparing transaction: done\nVerifying transaction: done\n")
+    _confirm_prelink_messages(txn)
     txn.execute()
     _show("Executing transaction: done\n")
     _json({"success": True, "prefix": change.prefix, "actions": actions})

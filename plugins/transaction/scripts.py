@@ -112,14 +112,23 @@ def run_script(directory: str, record: Mapping[str, Any], action: str, *, prefix
 
 
 def prelink_messages(extracted_dir: str) -> str:
-    """The text of ``info/prelink_messages/*`` of a package ('' when it has none)."""
+    """conda's listing of a package's ``info/prelink_messages/*`` files ('' when none).
+
+    Each file is ``  File NAME:``, a blank line, its text indented by two spaces (blank
+    lines left empty) and two blank lines, as conda prints them; files in name order.
+    """
     folder = os.path.join(extracted_dir, "info", "prelink_messages")
     if not os.path.isdir(folder):
         return ""
     parts = []
-    for root, _, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
         for fname in sorted(files):
             with open(os.path.join(root, fname), encoding="utf-8", errors="replace") as f:
-                body = "".join(f"  {line}" for line in f)
-            parts.append(f"  File {fname}:\n\n{body}\n")
+                body = "".join(f"  {line}" if line.strip() else line for line in f)
+            parts.append(f"  File {fname}:\n\n{body}\n\n")
     return "".join(parts)
+
+
+#: what conda prints above each package's pre-link messages
+PRELINK_HEADER = "\n\nThe following PRELINK MESSAGES are INCLUDED:\n\n\n"

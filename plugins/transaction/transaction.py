@@ -40,7 +40,12 @@ from plugins.transaction.linking import determine_link_type
 from plugins.transaction.lock import PrefixLock
 from plugins.transaction.package_info import read_package_info
 from plugins.transaction.recovery import recover
-from plugins.transaction.scripts import prelink_messages, run_script, script_path
+from plugins.transaction.scripts import (
+    PRELINK_HEADER,
+    prelink_messages,
+    run_script,
+    script_path,
+)
 from plugins.transaction.verify import check_packages, check_path_conflicts, find_path_conflicts
 
 _PREFIX_ONLY = ("files", "paths_data", "link", "extracted_package_dir",
@@ -190,9 +195,15 @@ class Transaction:
         self._prepared = True
 
     def prelink_messages(self) -> str:
-        """Messages packages want shown before they are installed ('' when none)."""
+        """Messages packages want shown before they are installed ('' when none).
+
+        conda's block: for each package that has ``info/prelink_messages``, the header
+        ``The following PRELINK MESSAGES are INCLUDED:`` then each file's name and text.
+        The command shows it and asks for confirmation before :meth:`execute`.
+        """
         self.prepare()
-        return "".join(prelink_messages(p.info.extracted_dir) for p in self.packages)
+        texts = (prelink_messages(p.info.extracted_dir) for p in self.packages)
+        return "".join(PRELINK_HEADER + text for text in texts if text)
 
     def _python(self, installed: dict[str, dict[str, Any]]) -> tuple[str | None, str | None]:
         """The final state's python version and declared site-packages path."""
