@@ -4,7 +4,9 @@ conda's rules: ``-n base`` is the root prefix; any other name is looked up in
 ``envs_dirs`` (an existing environment wins) and, for ``create``, placed in the first
 ``envs_dirs`` entry that can be written; a name may not hold a path separator or
 characters that break shells. Without ``-n``/``-p`` the active environment
-(``$CONDA_PREFIX``) is used, else the root prefix.
+(``$CONDA_PREFIX``) is used, else the root prefix. The root prefix is the base
+environment; a command that needs it creates it when it does not exist yet
+(:mod:`plugins.prefix.base`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from typing import Any
 
 from kernel.errors import ArgumentError, EnvironmentLocationNotFound, PrefixError
+from plugins.prefix.base import ensure_base, is_root_prefix
 
 _BAD_NAME = re.compile(r"[/\\:#\s!\"'`$&|;<>()*?{}\[\]^%=,]")
 
@@ -74,6 +77,8 @@ def resolve_prefix(args: Any, config: Any, *, creating: bool = False,
         raise ArgumentError("one of the arguments -n/--name -p/--prefix is required")
     else:
         prefix = _norm(config.active_prefix or config.root_prefix)
+    if must_exist and is_root_prefix(prefix, config):
+        ensure_base(prefix)
     if must_exist and not os.path.isdir(os.path.join(prefix, "conda-meta")):
         if os.path.isdir(prefix):
             raise EnvironmentLocationNotFound(f"{prefix} is not a conda environment "

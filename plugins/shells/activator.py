@@ -73,8 +73,9 @@ def _same(a: str | None, b: str | None) -> bool:
 
 def locate_prefix(target: str, config: Any) -> str:
     """The prefix named by ``target``: a path (has a separator), ``base``/``root``, or a name
-    looked up in ``envs_dirs``. Raises :class:`EnvironmentLocationNotFound` (or the name
-    variant) with one line naming what was asked for."""
+    looked up in ``envs_dirs``. Raises conda's :class:`EnvironmentLocationNotFound` (a path)
+    or :class:`EnvironmentNameNotFound` (a name), with conda's texts. ``base`` always
+    exists: the root prefix is made an empty environment if it is not one yet."""
     if "/" in target or os.sep in target or target in (".", ".."):
         prefix = os.path.abspath(os.path.expanduser(os.path.expandvars(target)))
         if not os.path.isdir(os.path.join(prefix, "conda-meta")):
@@ -82,17 +83,19 @@ def locate_prefix(target: str, config: Any) -> str:
                                               prefix=prefix)
         return prefix
     if target in ("base", "root"):
-        root = str(config.root_prefix)
-        if not os.path.isdir(root):
-            raise EnvironmentLocationNotFound(f"The base environment does not exist: {root}",
-                                              prefix=root)
+        root = os.path.abspath(str(config.root_prefix))
+        if not os.path.isdir(os.path.join(root, "conda-meta")):
+            from plugins.prefix.base import ensure_base
+
+            ensure_base(root)
         return root
     for envs_dir in config.envs_dirs:
         prefix = os.path.join(envs_dir, target)
         if os.path.isdir(os.path.join(prefix, "conda-meta")):
             return os.path.abspath(prefix)
-    raise EnvironmentNameNotFound(f"Could not find conda environment: {target} (list "
-                                  f"environments with 'conda info --envs')", name=target)
+    raise EnvironmentNameNotFound(f"Could not find conda environment: {target}\n"
+                                  f"You can list all discoverable environments with "
+                                  f"`conda info --envs`.", environment_name=target)
 
 
 def environment_vars(prefix: str, uppercase: bool = True) -> dict[str, str]:

@@ -107,16 +107,13 @@ def run(shell: str, verb: str, env: str | None, stack: bool | None) -> int:
         sys.stdout.write("\n".join(command_names()) + "\n")
         return 0
     if verb == "hook":
-        import os
-
         from plugins.shells.activator import conda_exe_vars
         from plugins.shells.dialect import HookInfo
 
-        root = str(config.root_prefix)
+        # base always exists: activating it creates the root prefix if need be
         info = HookInfo(conda_exe_vars(), changeps1=bool(config.changeps1),
-                        activate_base=bool(config.auto_activate)
-                        and os.path.isdir(os.path.join(root, "conda-meta")),
-                        root_prefix=root)
+                        activate_base=bool(config.auto_activate),
+                        root_prefix=str(config.root_prefix))
         sys.stdout.write(dialect.hook(info))
         return 0
     from plugins.shells.activator import Activator
