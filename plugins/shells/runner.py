@@ -6,7 +6,8 @@ positional parameters and started with ``exec "$@"``: arguments are never parsed
 interpolated by any shell, so spaces, ``;``, ``$(...)`` and quotes reach the program as
 typed. stdin, stdout and stderr are inherited (output streams as it is written), the
 child's exit status is returned (``128 + N`` when a signal ``N`` killed it), and SIGINT,
-SIGTERM and SIGHUP sent to conda are passed on to the child.
+SIGTERM and SIGHUP sent to conda are passed on to the child (handlers are in place before
+the child starts; a signal that comes while it starts is sent once it exists).
 """
 
 from __future__ import annotations
@@ -59,7 +60,12 @@ def _terminal_sent_it() -> bool:
 
 def run(prefix: str, command: Sequence[str], config: Any, *, cwd: str | None = None,
         environ: Mapping[str, str] | None = None) -> int:
-    """Run ``command`` in ``prefix``; returns its exit status."""
+    """Run ``command`` in ``prefix``; returns its exit status.
+
+    The forwarding handlers are installed before the child is started: a signal that
+    arrives while it starts is remembered and sent to it as soon as it exists, so conda is
+    never killed with its child left running.
+    """
     if sys.platform == "win32":
         from kernel.errors import CondaError
 
@@ -68,24 +74,47 @@ def run(prefix: str, command: Sequence[str], config: Any, *, cwd: str | None = N
     argv = command_line(prefix, command, config, environ)
     sys.stdout.flush()
     sys.stderr.flush()
-    proc = subprocess.Popen(argv, cwd=cwd, env=environ)
-
-    def forward(signum: int, frame: object) -> None:
-        if signum == signal.SIGINT and _terminal_sent_it():
-            return
-        try:
-            proc.send_signal(signum)
-        except ProcessLookupError:
-            pass
-
+    forwarder = _Forwarder()
     previous = {}
     for name in FORWARDED:
         sig = getattr(signal, name, None)
         if sig is not None:
-            previous[sig] = signal.signal(sig, forward)
+            previous[sig] = signal.signal(sig, forwarder.handle)
     try:
+        proc = subprocess.Popen(argv, cwd=cwd, env=environ)
+        forwarder.attach(proc)
         code = proc.wait()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 128 - code if code < 0 else code
+
+
+class _Forwarder:
+    """The signal handler of ``conda run``: passes signals on to the child once it exists."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.pending: list[int] = []
+
+    def handle(self, signum: int, frame: object) -> None:
+        if self.proc is None:
+            # No child yet, so even a Ctrl-C from the terminal has not reached it.
+            self.pending.append(signum)
+            return
+        if signum == signal.SIGINT and _terminal_sent_it():
+            return
+        self._send(signum)
+
+    def attach(self, proc: subprocess.Popen[bytes]) -> None:
+        """From now on signals go to ``proc``; those that came before are sent first."""
+        self.proc = proc
+        while self.pending:
+            self._send(self.pending.pop(0))
+
+    def _send(self, signum: int) -> None:
+        assert self.proc is not None
+        try:
+            self.proc.send_signal(signum)
+        except ProcessLookupError:
+            pass

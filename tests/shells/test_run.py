@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -76,6 +78,8 @@ def test_run_streams_output(envs, shell_environ):
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGTERM, 3), (signal.SIGINT, 4)])
 def test_run_passes_signals_to_the_child(envs, shell_environ, sig, code):
+    # Deterministic: conda's handlers are in place before the child starts, and the child
+    # says "ready" only once its own trap is set, so the signal is sent after both.
     proc = _start(shell_environ, f'trap "echo got {sig.name}; exit {code}" {sig.name[3:]}; '
                                  'echo ready; while :; do sleep 0.05; done')
     try:
@@ -86,3 +90,51 @@ def test_run_passes_signals_to_the_child(envs, shell_environ, sig, code):
         assert proc.stdout.read() == f"got {sig.name}\n"
     finally:
         proc.kill()
+
+
+# Runs conda run's code in a process of its own, with ``subprocess.Popen`` wrapped to send
+# SIGTERM to that process once the child exists but before Popen has returned: the window
+# in which a signal used to kill conda (default handler) and leave the child running.
+_SIGNAL_WHILE_STARTING = """
+import os, signal, subprocess, sys
+from kernel.config import get_config
+from plugins.shells import runner
+
+class Popen(subprocess.Popen):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+subprocess.Popen = Popen
+child = [sys.executable, "-c", "import time; time.sleep(300)", sys.argv[2]]
+sys.exit(runner.run(sys.argv[1], child, get_config()))
+"""
+
+
+def _running_with(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                if marker.encode() in fh.read():
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def test_signal_while_the_child_starts_reaches_the_child(envs, shell_environ, tmp_path):
+    if not os.path.isdir("/proc"):
+        pytest.skip("needs /proc to look for a left-over child")
+    marker = f"conda-run-marker-{tmp_path.name}"
+    try:
+        # output to a file: a left-over child would hold a pipe open
+        with open(tmp_path / "stderr", "w") as err:
+            done = subprocess.run([sys.executable, "-c", _SIGNAL_WHILE_STARTING,
+                                   str(envs["two"]), marker], env=shell_environ,
+                                  stdout=subprocess.DEVNULL, stderr=err, timeout=120)
+        assert done.returncode == 128 + signal.SIGTERM, (tmp_path / "stderr").read_text()
+        assert _running_with(marker) == []
+    finally:
+        for pid in _running_with(marker):
+            os.kill(pid, signal.SIGKILL)
