@@ -47,15 +47,34 @@ class Plan:
         self.activate_scripts: list[str] = []
 
 
+def command_name() -> str:
+    """``microconda`` when run through the ``microconda`` alias, else ``conda``.
+
+    It names the shell function the hook defines: the alias exists for machines that also
+    have the real conda, so it must never define (or repoint) ``conda``.
+    """
+    from kernel.cli import prog_name
+
+    return prog_name()
+
+
 def conda_exe_vars() -> dict[str, str]:
     """``CONDA_EXE`` (the console script) and friends, as conda exports them.
 
     Without a console script (a source checkout), ``CONDA_EXE`` is the interpreter and
     ``_CE_M``/``_CE_CONDA`` are ``-m``/``kernel`` so ``$CONDA_EXE $_CE_M $_CE_CONDA`` runs us.
+    Run as ``microconda``, only ``MICROCONDA_EXE`` (the ``microconda`` script): conda's
+    variables stay pointing at the real conda, whose shell function reads them.
     """
     argv0 = sys.argv[0] if sys.argv else ""
-    candidates = [argv0] if os.path.basename(argv0) in ("conda", "microconda") else []
     bindir = os.path.dirname(sys.executable)
+    if command_name() == "microconda":
+        for path in (argv0, os.path.join(bindir, "microconda"),
+                     os.path.join(bindir, "microconda.exe")):
+            if path and os.path.isfile(path) and os.access(path, os.X_OK):
+                return {"MICROCONDA_EXE": os.path.abspath(path)}
+        return {"MICROCONDA_EXE": os.path.join(bindir, "microconda")}
+    candidates = [argv0] if os.path.basename(argv0) == "conda" else []
     candidates += [os.path.join(bindir, "conda"), os.path.join(bindir, "conda.exe")]
     for path in candidates:
         if path and os.path.isfile(path) and os.access(path, os.X_OK):
@@ -63,6 +82,14 @@ def conda_exe_vars() -> dict[str, str]:
                     "CONDA_PYTHON_EXE": sys.executable}
     return {"CONDA_EXE": sys.executable, "_CE_M": "-m", "_CE_CONDA": "kernel",
             "CONDA_PYTHON_EXE": sys.executable}
+
+
+def exe_argv(exe_vars: Mapping[str, str] | None = None) -> list[str]:
+    """The command line that runs this executable, from :func:`conda_exe_vars`."""
+    found = conda_exe_vars() if exe_vars is None else exe_vars
+    if "MICROCONDA_EXE" in found:
+        return [found["MICROCONDA_EXE"]]
+    return [found["CONDA_EXE"], *filter(None, (found.get("_CE_M"), found.get("_CE_CONDA")))]
 
 
 def _same(a: str | None, b: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""csh and tcsh: single-quoted values, ``prompt``, and a ``conda`` alias.
+"""csh and tcsh: single-quoted values, ``prompt``, and a ``conda`` (``microconda``) alias.
 
 csh has no functions and ``eval`` cannot run multi-line output, so the hook defines an alias
 that writes ``conda shell.tcsh dispatch ARGS…`` output to a temporary file and sources it.
@@ -23,14 +23,14 @@ def quote(value: str) -> str:
     return "'" + escaped + "'"
 
 
-_ALIAS = ("set _conda_tmp=`mktemp`; ( setenv prompt \"$prompt:q\"; \"$CONDA_EXE\" "
-          "@SHELL@ dispatch \\!* ) >! \"$_conda_tmp\" && source \"$_conda_tmp\"; "
-          "rm -f \"$_conda_tmp\"; unset _conda_tmp")
+_ALIAS = ("set _@CMD@_tmp=`mktemp`; ( setenv prompt \"$prompt:q\"; @CALL@ "
+          "@SHELL@ dispatch \\!* ) >! \"$_@CMD@_tmp\" && source \"$_@CMD@_tmp\"; "
+          "rm -f \"$_@CMD@_tmp\"; unset _@CMD@_tmp")
 
 _REACTIVATE = """if ( $status == 0 ) then
-    ( setenv prompt "$prompt:q"; "$CONDA_EXE" @SHELL@ reactivate ) >! "$_conda_tmp.r" \
-&& source "$_conda_tmp.r"
-    rm -f "$_conda_tmp.r"
+    ( setenv prompt "$prompt:q"; @CALL@ @SHELL@ reactivate ) >! "$_@CMD@_tmp.r" \
+&& source "$_@CMD@_tmp.r"
+    rm -f "$_@CMD@_tmp.r"
 endif
 """
 
@@ -39,6 +39,9 @@ class CshDialect(Dialect):
     name = "csh"
     script_extension = ".csh"
     command_join = ";\n"
+
+    hook_call = '"$CONDA_EXE"'
+    hook_call_microconda = '"$MICROCONDA_EXE"'
 
     def quote(self, value: str) -> str:
         return quote(value)
@@ -62,20 +65,20 @@ class CshDialect(Dialect):
             prompt = prompt[len(old_modifier):]
         return {"prompt": new_modifier + prompt}
 
-    def passthrough(self, argv: Sequence[str], reactivate: bool) -> str:
+    def passthrough(self, argv: Sequence[str], reactivate: bool,
+                    command: str = "conda") -> str:
         """The lines ``dispatch`` prints for a command the executable runs itself."""
         line = " ".join(quote(a) for a in argv) + "\n"
-        return line + (_REACTIVATE.replace("@SHELL@", f"shell.{self.name}") if reactivate
-                       else "")
+        return line + (self.fill(_REACTIVATE, command) if reactivate else "")
 
     def hook(self, info: HookInfo) -> str:
         lines = [self.export(k, v) for k, v in info.exe_vars.items()]
         lines.append("if ( ! $?CONDA_SHLVL ) setenv CONDA_SHLVL 0")
         lines.append("if ( ! $?prompt ) set prompt=''")
-        lines.append("alias conda " + quote(_ALIAS.replace("@SHELL@", f"shell.{self.name}"))
+        lines.append(f"alias {info.command} " + quote(self.fill(_ALIAS, info.command))
                      .replace("\\\\!", "\\!"))
         if info.activate_base:
-            lines.append("conda activate base")
+            lines.append(f"{info.command} activate base")
         return "".join(line + self.command_join for line in lines)
 
 

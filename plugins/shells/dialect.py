@@ -27,15 +27,14 @@ class HookInfo:
     """What a hook needs to know: the executable variables and a few settings."""
 
     def __init__(self, exe_vars: Mapping[str, str], *, changeps1: bool,
-                 activate_base: bool, root_prefix: str):
+                 activate_base: bool, root_prefix: str, command: str = "conda"):
         self.exe_vars = dict(exe_vars)
         self.changeps1 = changeps1
         self.activate_base = activate_base
         self.root_prefix = root_prefix
-
-    @property
-    def exe(self) -> str:
-        return self.exe_vars["CONDA_EXE"]
+        #: the shell function (alias) the hook defines: ``conda``, or ``microconda`` when
+        #: run through that alias (which leaves the real conda's function alone)
+        self.command = command
 
 
 class Dialect:
@@ -45,11 +44,17 @@ class Dialect:
     name = "posix"
     script_extension = ".sh"
     command_join = "\n"
-    #: what :meth:`hook` writes: the ``conda`` function (``@SHELL@`` is ``shell.<name>``),
-    #: the prompt wrapper added with ``changeps1``, the statement that activates base
+    #: what :meth:`hook` writes: the ``conda`` function, the prompt wrapper added with
+    #: ``changeps1``, the statement that activates base. In them ``@SHELL@`` is
+    #: ``shell.<name>``, ``@CMD@`` the function's name (``conda`` or ``microconda``, also
+    #: the prefix of its helpers) and ``@CALL@`` :attr:`hook_call` (or
+    #: :attr:`hook_call_microconda`).
     hook_functions = ""
     hook_prompt = ""
-    hook_activate_base = "conda activate base\n"
+    hook_activate_base = "@CMD@ activate base\n"
+    #: how the ``conda`` function runs the executable; how the ``microconda`` one does
+    hook_call = ""
+    hook_call_microconda = ""
 
     def for_shell(self, shell: str) -> Dialect:
         """This dialect, named after the shell that asked (bash, zsh, tcsh…)."""
@@ -98,17 +103,24 @@ class Dialect:
         return "".join(line + self.command_join for line in lines)
 
     def hook(self, info: HookInfo) -> str:
-        """The script that defines the ``conda`` shell function for this shell: the
-        executable's variables, :attr:`hook_functions`, then :attr:`hook_prompt` with
-        ``changeps1`` and :attr:`hook_activate_base` with ``auto_activate_base``."""
+        """The script that defines the ``conda`` (or ``microconda``) shell function for this
+        shell: the executable's variables, :attr:`hook_functions`, then :attr:`hook_prompt`
+        with ``changeps1`` and :attr:`hook_activate_base` with ``auto_activate``."""
         lines = [self.hook_export(k, v) for k, v in info.exe_vars.items()]
-        text = "\n".join(lines) + "\n" + self.hook_functions.replace("@SHELL@",
-                                                                     f"shell.{self.name}")
+        text = "\n".join(lines) + "\n" + self.hook_functions
         if info.changeps1:
             text += self.hook_prompt
         if info.activate_base:
             text += self.hook_activate_base
-        return text
+        return self.fill(text, info.command)
+
+    def fill(self, template: str, command: str) -> str:
+        """``template`` with ``@SHELL@``, ``@CMD@`` (``@Cmd@`` capitalized) and ``@CALL@``
+        replaced."""
+        call = self.hook_call_microconda if command == "microconda" else self.hook_call
+        return (template.replace("@CALL@", call)
+                .replace("@SHELL@", f"shell.{self.name}").replace("@CMD@", command)
+                .replace("@Cmd@", command.capitalize()))
 
     def hook_export(self, name: str, value: str) -> str:
         """How :meth:`hook` sets one of the executable's variables."""

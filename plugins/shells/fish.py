@@ -19,34 +19,30 @@ def quote(value: str) -> str:
 
 
 _FUNCTIONS = r"""
-function __conda_exe
-    if test -n "$_CE_M"
-        command $CONDA_EXE $_CE_M $_CE_CONDA $argv
-    else
-        command $CONDA_EXE $argv
-    end
+function __@CMD@_exe
+@CALL@
 end
 
-function __conda_activate
-    set -l __conda_script (__conda_exe @SHELL@ $argv)
+function __@CMD@_activate
+    set -l __@CMD@_script (__@CMD@_exe @SHELL@ $argv)
     or return $status
-    string join \n -- $__conda_script | source
+    string join \n -- $__@CMD@_script | source
 end
 
-function conda --description 'conda, with activate and deactivate run in this shell'
+function @CMD@ --description '@CMD@, with activate and deactivate run in this shell'
     if test (count $argv) -lt 1
-        __conda_exe
+        __@CMD@_exe
         return $status
     end
     switch $argv[1]
         case activate deactivate
-            __conda_activate $argv
+            __@CMD@_activate $argv
         case install update upgrade remove uninstall
-            __conda_exe $argv
+            __@CMD@_exe $argv
             or return $status
-            __conda_activate reactivate
+            __@CMD@_activate reactivate
         case '*'
-            __conda_exe $argv
+            __@CMD@_exe $argv
     end
 end
 
@@ -54,6 +50,12 @@ if not set -q CONDA_SHLVL
     set -gx CONDA_SHLVL 0
 end
 """
+
+_CALL_CONDA = """    if test -n "$_CE_M"
+        command $CONDA_EXE $_CE_M $_CE_CONDA $argv
+    else
+        command $CONDA_EXE $argv
+    end"""
 
 _PROMPT = r"""
 if functions -q fish_prompt; and not functions -q __conda_fish_prompt_orig
@@ -75,6 +77,8 @@ class FishDialect(Dialect):
     command_join = ";\n"
     hook_functions = _FUNCTIONS
     hook_prompt = _PROMPT
+    hook_call = _CALL_CONDA
+    hook_call_microconda = "    command $MICROCONDA_EXE $argv"
 
     def quote(self, value: str) -> str:
         return quote(value)

@@ -25,8 +25,21 @@ END = "# <<< conda initialize <<<"
 NOTE = "# !! Contents within this block are managed by 'conda init' !!"
 #: shells ``conda init`` knows, in ``--all`` order
 INIT_SHELLS = ("bash", "zsh", "fish", "tcsh", "xonsh", "powershell")
-_BLOCK = re.compile(rf"^{re.escape(BEGIN)}[ \t]*\n.*?^{re.escape(END)}[ \t]*(?:\n|\Z)",
-                    re.M | re.S)
+
+
+def markers(command: str = "conda") -> tuple[str, str, str]:
+    """``(begin, end, note)`` of the block ``<command> init`` manages: ``microconda init``
+    keeps a block of its own, so it never rewrites or removes the real conda's."""
+    if command == "conda":
+        return BEGIN, END, NOTE
+    return (BEGIN.replace("conda", command, 1), END.replace("conda", command, 1),
+            NOTE.replace("'conda init'", f"'{command} init'"))
+
+
+def _block_pattern(command: str) -> re.Pattern[str]:
+    begin, end, _ = markers(command)
+    return re.compile(rf"^{re.escape(begin)}[ \t]*\n.*?^{re.escape(end)}[ \t]*(?:\n|\Z)",
+                      re.M | re.S)
 
 
 def rc_files(shell: str, environ: Mapping[str, str]) -> list[Path]:
@@ -52,7 +65,7 @@ def rc_files(shell: str, environ: Mapping[str, str]) -> list[Path]:
     raise ValueError(f"conda init does not support {shell}")
 
 
-def block(shell: str, argv: Sequence[str]) -> str:
+def block(shell: str, argv: Sequence[str], command: str = "conda") -> str:
     """The marked block for ``shell``; ``argv`` runs microconda (``CONDA_EXE`` [-m kernel])."""
     from plugins.shells import csh, fish, posix, powershell
 
@@ -79,15 +92,17 @@ def block(shell: str, argv: Sequence[str]) -> str:
                 f"    (& {cmd}) -join \"`n\" | Invoke-Expression\n}}\n")
     else:
         raise ValueError(f"conda init does not support {shell}")
-    return f"{BEGIN}\n{NOTE}\n{body}{END}\n"
+    begin, end, note = markers(command)
+    return f"{begin}\n{note}\n{body}{end}\n"
 
 
-def edit(text: str, new_block: str | None) -> str:
-    """``text`` with every conda block removed and ``new_block`` (if any) put where the first
-    one was, or appended."""
-    match = _BLOCK.search(text)
+def edit(text: str, new_block: str | None, command: str = "conda") -> str:
+    """``text`` with every ``command`` block removed and ``new_block`` (if any) put where the
+    first one was, or appended."""
+    pattern = _block_pattern(command)
+    match = pattern.search(text)
     at = match.start() if match else None
-    text = _BLOCK.sub("", text)
+    text = pattern.sub("", text)
     if new_block is None:
         return text
     if at is not None:
@@ -121,25 +136,30 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def plan_file(path: Path, shell: str, argv: Sequence[str], reverse: bool) -> tuple[str, str]:
+def plan_file(path: Path, shell: str, argv: Sequence[str], reverse: bool,
+              command: str = "conda") -> tuple[str, str]:
     """``(old, new)`` text of one startup file."""
     try:
         old = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         old = ""
-    return old, edit(old, None if reverse else block(shell, argv))
+    return old, edit(old, None if reverse else block(shell, argv, command), command)
 
 
 def initialize(shells: Sequence[str], argv: Sequence[str], environ: Mapping[str, str], *,
-               reverse: bool = False, dry_run: bool = False) -> list[dict[str, str]]:
-    """Apply (or plan, with ``dry_run``) init for ``shells``; one result per file."""
+               reverse: bool = False, dry_run: bool = False,
+               command: str = "conda") -> list[dict[str, str]]:
+    """Apply (or plan, with ``dry_run``) init for ``shells``; one result per file.
+
+    ``command`` is ``microconda`` when run through that alias: its own block, whose hook
+    defines the ``microconda`` function."""
     results: list[dict[str, str]] = []
     for shell in shells:
         for path in rc_files(shell, environ):
             if reverse and not path.exists():
                 results.append({"shell": shell, "path": str(path), "result": "no change"})
                 continue
-            old, new = plan_file(path, shell, argv, reverse)
+            old, new = plan_file(path, shell, argv, reverse, command)
             changed = old != new
             if changed and not dry_run:
                 write_atomic(path, new)

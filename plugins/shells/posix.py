@@ -1,10 +1,12 @@
 """POSIX shells (sh, dash, bash, zsh): single-quoted values, ``PS1``, the ``conda`` function.
 
 Values are single-quoted with ``'`` written as ``'\\''``, so nothing in them (``$``, backticks,
-``\\``, newlines) is ever expanded. The hook defines ``conda()``: ``activate``/``deactivate``
-evaluate the output of ``conda shell.<shell> …`` in the current shell (passing ``PS1`` so the
-prompt can be edited); ``install``/``update``/``remove`` reactivate afterwards so new
-activate scripts and variables take effect; everything else runs the executable.
+``\\``, newlines) is ever expanded. The hook defines ``conda()`` (run as ``microconda``:
+``microconda()`` and ``__microconda_*`` helpers, leaving the real conda's alone):
+``activate``/``deactivate`` evaluate the output of ``conda shell.<shell> …`` in the current
+shell (passing ``PS1`` so the prompt can be edited); ``install``/``update``/``remove``
+reactivate afterwards so new activate scripts and variables take effect; everything else
+runs the executable.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ def quote(value: str) -> str:
 
 
 _FUNCTIONS = r"""
-__conda_exe() (
-    "$CONDA_EXE" $_CE_M $_CE_CONDA "$@"
+__@CMD@_exe() (
+    @CALL@ "$@"
 )
 
-__conda_hashr() {
+__@CMD@_hashr() {
     if [ -n "${ZSH_VERSION:+x}" ]; then
         rehash
     elif [ -n "${POSH_VERSION:+x}" ]; then
@@ -36,28 +38,28 @@ __conda_hashr() {
     fi
 }
 
-__conda_activate() {
-    __conda_script="$(PS1="${PS1:-}" "$CONDA_EXE" $_CE_M $_CE_CONDA @SHELL@ "$@")" || {
-        __conda_status=$?
-        unset __conda_script
-        return $__conda_status
+__@CMD@_activate() {
+    __@CMD@_script="$(PS1="${PS1:-}" @CALL@ @SHELL@ "$@")" || {
+        __@CMD@_status=$?
+        unset __@CMD@_script
+        return $__@CMD@_status
     }
-    eval "$__conda_script"
-    unset __conda_script
-    __conda_hashr
+    eval "$__@CMD@_script"
+    unset __@CMD@_script
+    __@CMD@_hashr
 }
 
-conda() {
+@CMD@() {
     case "${1-}" in
         activate|deactivate)
-            __conda_activate "$@"
+            __@CMD@_activate "$@"
             ;;
         install|update|upgrade|remove|uninstall)
-            __conda_exe "$@" || return
-            __conda_activate reactivate
+            __@CMD@_exe "$@" || return
+            __@CMD@_activate reactivate
             ;;
         *)
-            __conda_exe "$@"
+            __@CMD@_exe "$@"
             ;;
     esac
 }
@@ -75,6 +77,8 @@ class PosixDialect(Dialect):
     name = "posix"
     script_extension = ".sh"
     hook_functions = _FUNCTIONS
+    hook_call = '"$CONDA_EXE" $_CE_M $_CE_CONDA'
+    hook_call_microconda = '"$MICROCONDA_EXE"'
 
     def quote(self, value: str) -> str:
         return quote(value)

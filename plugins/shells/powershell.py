@@ -17,27 +17,26 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 _FUNCTIONS = r"""
-function global:__Conda-Exe {
-    if ($Env:_CE_M) { & $Env:CONDA_EXE $Env:_CE_M $Env:_CE_CONDA @args }
-    else { & $Env:CONDA_EXE @args }
+function global:__@Cmd@-Exe {
+@CALL@
 }
 
-function global:__Conda-Activate {
-    $script = (__Conda-Exe '@SHELL@' @args) -join "`n"
+function global:__@Cmd@-Activate {
+    $script = (__@Cmd@-Exe '@SHELL@' @args) -join "`n"
     if ($LASTEXITCODE -ne 0) { return }
     if ($script) { Invoke-Expression $script }
 }
 
-function global:conda {
+function global:@CMD@ {
     $cmd = if ($args.Count -gt 0) { $args[0] } else { '' }
     switch -Exact ($cmd) {
-        { $_ -in 'activate', 'deactivate' } { __Conda-Activate @args; break }
+        { $_ -in 'activate', 'deactivate' } { __@Cmd@-Activate @args; break }
         { $_ -in 'install', 'update', 'upgrade', 'remove', 'uninstall' } {
-            __Conda-Exe @args
-            if ($LASTEXITCODE -eq 0) { __Conda-Activate 'reactivate' }
+            __@Cmd@-Exe @args
+            if ($LASTEXITCODE -eq 0) { __@Cmd@-Activate 'reactivate' }
             break
         }
-        default { __Conda-Exe @args }
+        default { __@Cmd@-Exe @args }
     }
 }
 
@@ -45,11 +44,11 @@ if (-not (Test-Path Env:CONDA_SHLVL)) { $Env:CONDA_SHLVL = '0' }
 """
 
 _PROMPT = r"""
-if (-not (Test-Path Function:\__Conda-Prompt-Orig)) {
-    Copy-Item Function:\prompt Function:\__Conda-Prompt-Orig
+if (-not (Test-Path Function:\__@Cmd@-Prompt-Orig)) {
+    Copy-Item Function:\prompt Function:\__@Cmd@-Prompt-Orig
     function global:prompt {
         if ($Env:CONDA_PROMPT_MODIFIER) { Write-Host $Env:CONDA_PROMPT_MODIFIER -NoNewline }
-        __Conda-Prompt-Orig
+        __@Cmd@-Prompt-Orig
     }
 }
 """
@@ -64,6 +63,9 @@ class PowerShellDialect(Dialect):
     script_extension = ".ps1"
     hook_functions = _FUNCTIONS
     hook_prompt = _PROMPT
+    hook_call = ("    if ($Env:_CE_M) { & $Env:CONDA_EXE $Env:_CE_M $Env:_CE_CONDA @args }\n"
+                 "    else { & $Env:CONDA_EXE @args }")
+    hook_call_microconda = "    & $Env:MICROCONDA_EXE @args"
 
     def quote(self, value: str) -> str:
         return quote(value)

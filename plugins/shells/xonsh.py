@@ -10,16 +10,13 @@ from __future__ import annotations
 from plugins.shells.dialect import Dialect
 
 _FUNCTIONS = '''
-def _conda_exe_argv():
-    argv = [$CONDA_EXE]
-    if ${...}.get("_CE_M"):
-        argv += [$_CE_M, $_CE_CONDA]
-    return argv
+def _@CMD@_exe_argv():
+@CALL@
 
 
-def _conda_activate(args):
+def _@CMD@_activate(args):
     import subprocess as _sp
-    argv = _conda_exe_argv() + ["@SHELL@", *args]
+    argv = _@CMD@_exe_argv() + ["@SHELL@", *args]
     done = _sp.run(argv, stdout=_sp.PIPE, env=${...}.detype(), text=True)
     if done.returncode != 0:
         return done.returncode
@@ -27,18 +24,18 @@ def _conda_activate(args):
     return 0
 
 
-def _conda_main(args, stdin=None):
+def _@CMD@_main(args, stdin=None):
     cmd = args[0] if args else ""
     if cmd in ("activate", "deactivate"):
-        return _conda_activate(args)
+        return _@CMD@_activate(args)
     import subprocess as _sp
-    code = _sp.call(_conda_exe_argv() + list(args), env=${...}.detype())
+    code = _sp.call(_@CMD@_exe_argv() + list(args), env=${...}.detype())
     if code == 0 and cmd in ("install", "update", "upgrade", "remove", "uninstall"):
-        return _conda_activate(["reactivate"])
+        return _@CMD@_activate(["reactivate"])
     return code
 
 
-aliases["conda"] = _conda_main
+aliases["@CMD@"] = _@CMD@_main
 if "CONDA_SHLVL" not in ${...}:
     $CONDA_SHLVL = "0"
 '''
@@ -48,7 +45,10 @@ class XonshDialect(Dialect):
     name = "xonsh"
     script_extension = ".xsh"
     hook_functions = _FUNCTIONS
-    hook_activate_base = "_conda_activate(['activate', 'base'])\n"
+    hook_activate_base = "_@CMD@_activate(['activate', 'base'])\n"
+    hook_call = ('    argv = [$CONDA_EXE]\n    if ${...}.get("_CE_M"):\n'
+                 '        argv += [$_CE_M, $_CE_CONDA]\n    return argv')
+    hook_call_microconda = "    return [$MICROCONDA_EXE]"
 
     def quote(self, value: str) -> str:
         return repr(value)

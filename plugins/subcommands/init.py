@@ -36,7 +36,7 @@ def execute(args: argparse.Namespace) -> int:
 
     from kernel.config import get_config
     from kernel.errors import CondaError
-    from plugins.shells.activator import conda_exe_vars
+    from plugins.shells.activator import command_name, exe_argv
     from plugins.shells.initialize import INIT_SHELLS, initialize
 
     config = get_config()
@@ -49,11 +49,11 @@ def execute(args: argparse.Namespace) -> int:
     shells = list(INIT_SHELLS) if args.all else list(dict.fromkeys(args.shells))
     if not shells:
         shells = ["powershell" if sys.platform == "win32" else "bash"]
-    exe = conda_exe_vars()
-    argv = [exe["CONDA_EXE"], *filter(None, (exe["_CE_M"], exe["_CE_CONDA"]))]
+    argv = exe_argv()
     dry_run = bool(args.dry_run or config.dry_run)
     try:
-        results = initialize(shells, argv, os.environ, reverse=args.reverse, dry_run=dry_run)
+        results = initialize(shells, argv, os.environ, reverse=args.reverse, dry_run=dry_run,
+                             command=command_name())
     except OSError as exc:
         raise CondaError(f"cannot write {exc.filename}: {exc.strerror}",
                          path=str(exc.filename)) from None

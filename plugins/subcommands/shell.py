@@ -82,16 +82,15 @@ def dispatch(shell: str, args: list[str]) -> int:
         verb, env, stack = parse(shell, args)
         return run(shell, verb, env, stack)
     from plugins.shells import get_dialect
-    from plugins.shells.activator import conda_exe_vars
+    from plugins.shells.activator import command_name, exe_argv
     from plugins.shells.csh import CshDialect
 
     dialect = get_dialect(shell)
     assert isinstance(dialect, CshDialect)
-    exe = conda_exe_vars()
-    argv = [exe["CONDA_EXE"], *filter(None, (exe["_CE_M"], exe["_CE_CONDA"])), *args]
+    argv = [*exe_argv(), *args]
     reactivate = bool(args) and args[0] in ("install", "update", "upgrade", "remove",
                                             "uninstall")
-    sys.stdout.write(dialect.passthrough(argv, reactivate))
+    sys.stdout.write(dialect.passthrough(argv, reactivate, command_name()))
     return 0
 
 
@@ -107,13 +106,13 @@ def run(shell: str, verb: str, env: str | None, stack: bool | None) -> int:
         sys.stdout.write("\n".join(command_names()) + "\n")
         return 0
     if verb == "hook":
-        from plugins.shells.activator import conda_exe_vars
+        from plugins.shells.activator import command_name, conda_exe_vars
         from plugins.shells.dialect import HookInfo
 
         # base always exists: activating it creates the root prefix if need be
         info = HookInfo(conda_exe_vars(), changeps1=bool(config.changeps1),
                         activate_base=bool(config.auto_activate),
-                        root_prefix=str(config.root_prefix))
+                        root_prefix=str(config.root_prefix), command=command_name())
         sys.stdout.write(dialect.hook(info))
         return 0
     from plugins.shells.activator import Activator
