@@ -3,8 +3,10 @@ match, and no installed package breaks another's ``constrains``.
 
 Dependencies on virtual packages (``__glibc``, ``__unix``, …) are checked against the
 virtual-package plugins. The fixer asks the solver for the missing and mismatched
-dependencies (from the configured channels and those the packages came from) and installs
-them through the ordinary install flow.
+dependencies from the channels the environment's packages came from (after any ``-c``;
+``--override-channels`` keeps only those; the configured channels only when the records
+name none) and installs them through the ordinary install flow, so ``--offline`` and a
+``file://`` channel need no network.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ def check(prefix: str, verbose: bool) -> None:
 
 
 def fix(prefix: str, args: Any) -> int:
+    from kernel.config import get_config
     from plugins.environment.install_flow import Change, run_change
     from plugins.health_checks.records import scan
 
@@ -106,10 +109,27 @@ def fix(prefix: str, args: Any) -> int:
     if not issues:
         return 0
     specs = list(dict.fromkeys(i.spec for i in issues))
-    channels = list(dict.fromkeys(_channel(r) for r in records.values() if _channel(r)))
+    channels, override = fix_channels(records, list(getattr(args, "channel", None) or []),
+                                      bool(getattr(args, "override_channels", False)),
+                                      bool(get_config().override_channels_enabled))
     change = Change(command="install", prefix=prefix, specs_to_add=[_spec(s) for s in specs],
-                    channels=channels)
+                    channels=channels, override_channels=override)
     return run_change(change)
+
+
+def fix_channels(records: dict[str, dict[str, Any]], given: list[str], override: bool,
+                 override_enabled: bool = True) -> tuple[list[str], bool]:
+    """``(channels, override_channels)`` the fix solves against.
+
+    The environment's own channels (those its records came from), after any ``-c``
+    channels; the configured channels only when the records name none (or when overriding
+    is disabled). ``--override-channels`` keeps the ``-c`` channels alone.
+    """
+    if override:
+        return given, True
+    own = [c for c in (_channel(r) for r in records.values()) if c]
+    channels = list(dict.fromkeys([*given, *own]))
+    return channels, bool(own) and override_enabled
 
 
 def _channel(record: dict[str, Any]) -> str:

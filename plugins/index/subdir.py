@@ -45,6 +45,8 @@ class Subdir:
         return sparse
 
     def load(self, config: Any, *, offline: bool, use_cache: bool) -> SparseRepodata:
+        # as in conda, offline mode still reads local (file://) channels
+        offline = offline and not self.url.startswith("file:")
         state = self.entry.read_state()
         if offline or use_cache or is_fresh(state, config.local_repodata_ttl):
             sparse = self._cached() if self.entry.stat() is not None else None

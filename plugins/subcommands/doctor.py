@@ -29,7 +29,11 @@ SUMMARY = "Display a health report for your environment."
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    from plugins.environment.prefix_args import add_output_args, add_prefix_args
+    from plugins.environment.prefix_args import (
+        add_channel_args,
+        add_output_args,
+        add_prefix_args,
+    )
 
     parser.add_argument("checks", metavar="CHECK", nargs="*",
                         help="Run only these health checks (default: all; see --list).")
@@ -39,6 +43,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fix", action="store_true",
                         help="Offer to fix what the failing checks found.")
     add_output_args(parser)
+    add_channel_args(parser)  # for fixes that solve (consistency)
 
 
 # -- running checks -----------------------------------------------------------------------
@@ -179,7 +184,11 @@ def apply_fix(record: CondaHealthCheck, result: dict[str, Any], prefix: str,
         outcome["status"] = "declined"
         return outcome
     except Exception as exc:
-        outcome.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+        from kernel.errors import ChannelError, PackagesNotFoundError
+
+        # another fix can unblock a solve (a bad pin), never reach a channel or find a package
+        outcome.update(status="failed", error=f"{type(exc).__name__}: {exc}",
+                       retry=not isinstance(exc, (ChannelError, PackagesNotFoundError)))
         if not config.json:
             reporting.render(f"❌ fixing '{record.name}' failed: {outcome['error']}\n")
         return outcome
@@ -192,7 +201,9 @@ def fix_all(failing: list[tuple[CondaHealthCheck, dict[str, Any]]], prefix: str,
             origins: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
     """Offer each failing check's fix, in rounds: a fix that failed is offered again after
     another fix succeeded (fixes can depend on each other: a bad pin makes every solve
-    fail), until a round makes no progress."""
+    fail), until a round makes no progress. A fix that failed on a channel (unreachable,
+    offline without a cache) or on a package no channel has is shown once and not retried:
+    no other fix can change that."""
     fixes: list[dict[str, Any]] = []
     pending = failing
     while pending:
@@ -200,7 +211,7 @@ def fix_all(failing: list[tuple[CondaHealthCheck, dict[str, Any]]], prefix: str,
         for record, result in pending:
             outcome = apply_fix(record, result, prefix, args, config)
             fixes.append(outcome)
-            if outcome["status"] == "failed":
+            if outcome["status"] == "failed" and outcome.pop("retry", False):
                 retry.append(record)
         if not retry or not any(f["status"] == "fixed" for f in fixes[-len(pending):]):
             break
