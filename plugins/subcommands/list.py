@@ -121,14 +121,18 @@ def execute(args: argparse.Namespace) -> int:
     if args.revisions:
         reporting.render(revisions(prefix, bool(config.json)))
         return 0
-    raw = PrefixData(prefix).raw_records()
-    records = _select([raw[n] for n in sorted(raw)], args.regex, args.full_name)
     subdir = str(config.subdir)
+    if args.explicit and not config.json:
+        # conda's --explicit lists what conda installed: pip's packages have no URL
+        conda_only = PrefixData(prefix).raw_records()
+        checksum = "md5" if args.md5 else ("sha256" if args.sha256 else None)
+        reporting.render(explicit_lines([conda_only[n] for n in sorted(conda_only)], subdir,
+                                        checksum))
+        return 0
+    raw = PrefixData(prefix, interoperability=True).raw_records()
+    records = _select([raw[n] for n in sorted(raw)], args.regex, args.full_name)
     if config.json:
         reporting.render([dist_fields(r) for r in records])
-    elif args.explicit:
-        checksum = "md5" if args.md5 else ("sha256" if args.sha256 else None)
-        reporting.render(explicit_lines(records, subdir, checksum))
     elif args.export:
         reporting.render(export_header(subdir) + "".join(
             f"{r['name']}={r['version']}={r['build']}\n" for r in records))
