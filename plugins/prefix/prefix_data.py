@@ -46,7 +46,7 @@ def is_python_package(record: Mapping[str, Any]) -> bool:
     return record.get("package_type") in PYTHON_PACKAGE_TYPES
 
 
-def _run_loaders(prefix: str, records: dict[str, dict[str, Any]]) -> None:
+def run_loaders(prefix: str, records: dict[str, dict[str, Any]]) -> None:
     """Let each ``conda_prefix_data_loaders`` plugin add (and drop) records in place."""
     from kernel.manager import get_plugin_manager
 
@@ -60,6 +60,34 @@ def _run_loaders(prefix: str, records: dict[str, dict[str, Any]]) -> None:
         for name, record in (added or {}).items():
             if isinstance(record, Mapping) and records.get(str(name)) is not record:
                 records[str(name)] = dict(record)
+
+
+_ANCHOR_ENDINGS = (".dist-info/RECORD", ".egg-info/PKG-INFO", ".egg-info")
+
+
+def _lost_anchor(prefix: str, record: Mapping[str, Any]) -> bool:
+    """True when the record lists a site-packages metadata entry that is not there."""
+    for path in record.get("files") or ():
+        path = str(path).replace("\\", "/")
+        if "/site-packages/" in path and path.endswith(_ANCHOR_ENDINGS):
+            if not os.path.lexists(os.path.join(prefix, path)):
+                return True
+    return False
+
+
+def replaced_outside_conda(prefix: str, records: dict[str, dict[str, Any]],
+                           merged: dict[str, dict[str, Any]] | None = None
+                           ) -> dict[str, dict[str, Any] | None]:
+    """``{name: replacing record or None}`` for the conda records whose own metadata entry
+    in site-packages is gone because another installer (pip) replaced or removed the
+    package. Reinstalling or removing such a package would overwrite or delete the other
+    installer's files. ``merged`` is ``records`` after :func:`run_loaders` (run here when
+    not given)."""
+    if merged is None:
+        merged = dict(records)
+        run_loaders(prefix, merged)
+    return {name: merged.get(name) for name, record in sorted(records.items())
+            if merged.get(name) is not record and _lost_anchor(prefix, record)}
 
 
 class PrefixData:
@@ -88,7 +116,7 @@ class PrefixData:
         if self._raw is None:
             raw = load_records(self.prefix, warn=_warn)
             if self.interoperability:
-                _run_loaders(self.prefix, raw)
+                run_loaders(self.prefix, raw)
             self._raw = raw
         return self._raw
 

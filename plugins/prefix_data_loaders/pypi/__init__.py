@@ -4,7 +4,8 @@ environment's site-packages, shown as conda shows them.
 ``load_site_packages(prefix, records)`` finds the site-packages of the installed ``python``
 record (``python_site_packages_path`` when the record has it, else
 ``lib/pythonX.Y/site-packages``, ``Lib/site-packages`` on Windows), lists its metadata
-entries, leaves out the ones a conda record owns, and reads the rest. As conda does, the
+entries, leaves out the ones owned by a conda record that depends on python (directly or
+not), and reads the rest. As conda does, the
 records it finds are added to ``records`` (a pip record replaces a conda record of the same
 name) and a conda record whose own metadata entry is gone from site-packages (pip replaced
 or removed it) is dropped from ``records``; unlike conda, its ``conda-meta`` file is never
@@ -35,6 +36,7 @@ def load_site_packages(prefix: str, records: dict[str, Any]) -> dict[str, Any]:
     from plugins.prefix_data_loaders.pypi.distribution import DistributionError, read_distribution
     from plugins.prefix_data_loaders.pypi.site_packages import (
         conda_anchors,
+        python_dependents,
         resolved_short_path,
         site_packages_anchors,
         site_packages_short_path,
@@ -47,7 +49,7 @@ def load_site_packages(prefix: str, records: dict[str, Any]) -> dict[str, Any]:
     sp_dir = resolved_short_path(prefix, short) if short else None
     if not short or not sp_dir:
         return {}
-    conda_records = [r for r in records.values() if isinstance(r, dict)]
+    conda_records = python_dependents({n: r for n, r in records.items() if isinstance(r, dict)})
     owned = conda_anchors(sp_dir, conda_records)
     if sp_dir != short:
         for anchor, name in conda_anchors(short, conda_records).items():

@@ -106,3 +106,22 @@ def conda_anchors(sp_dir: str, records: Iterable[Mapping[str, Any]]) -> dict[str
                     (".dist-info", ".egg-info")) and (tail or first.endswith(".egg-info")):
                 owned[path] = str(record.get("name"))
     return owned
+
+
+def python_dependents(records: Mapping[str, Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The records that depend on ``python``, directly or through others (conda looks for
+    its own metadata entries among these only)."""
+    needs: dict[str, set[str]] = {}
+    for name, record in records.items():
+        needs[name] = {str(spec).split()[0].split("[")[0] for spec in record.get("depends") or ()
+                       if str(spec).strip()}
+    found = {"python"}
+    grew = True
+    while grew:
+        grew = False
+        for name, deps in needs.items():
+            if name not in found and deps & found:
+                found.add(name)
+                grew = True
+    found.discard("python")
+    return [records[name] for name in sorted(found)]
