@@ -35,43 +35,54 @@ def norm_name(name: str) -> str:
 
 
 def read_headers(path: str) -> dict[str, str]:
-    """The single-use ``Name`` and ``Version`` headers of a core-metadata file."""
+    """The single-use ``Name`` and ``Version`` headers of a core-metadata file (the last of
+    each wins, as with conda's parser); reading stops at the blank line that ends them."""
+    found: dict[str, str] = {}
     try:
         with open(path, encoding="utf-8") as f:
-            text = f.read(65536)
+            for line in f:
+                if not line.strip():
+                    break
+                if "\x00" in line:
+                    raise DistributionError(f"{os.path.basename(path)} is not a metadata file")
+                if line[0] in " \t" or ":" not in line:
+                    continue
+                key, _, value = line.partition(":")
+                key = key.strip().lower()
+                if key == "name" or key == "version":
+                    found[key] = value.strip()
     except UnicodeDecodeError:
         raise DistributionError(f"{os.path.basename(path)} is not UTF-8 text") from None
-    if "\x00" in text:
-        raise DistributionError(f"{os.path.basename(path)} is not a metadata file")
-    found: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.strip():
-            break
-        if line[0] in " \t" or ":" not in line:
-            continue
-        key, _, value = line.partition(":")
-        key = key.strip().lower()
-        if key in ("name", "version") and key not in found:
-            found[key] = value.strip()
     return found
 
 
 def _listed_paths(manifest: str, sp_dir: str, under: str) -> list[str]:
     """The prefix-relative paths in the first column of ``RECORD`` / ``installed-files.txt``
-    (``under`` is prepended for the latter, whose paths are relative to the egg-info)."""
-    import csv
+    (``under`` is prepended for the latter, whose paths are relative to the egg-info).
 
-    paths: list[str] = []
-    seen: set[str] = set()
-    with open(manifest, encoding="utf-8", newline="") as f:
-        for row in csv.reader(f):
-            if not row or not row[0]:
-                continue
-            path = posixpath.normpath(f"{sp_dir}/{under}{row[0]}")
-            if path not in seen:
-                seen.add(path)
-                paths.append(path)
-    return paths
+    Most lines are split by hand; a quoted first column (a path with a comma) goes through
+    :mod:`csv`, and only paths with ``.``/``..`` parts are normalised.
+    """
+    with open(manifest, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    paths: dict[str, None] = {}
+    head = f"{sp_dir}/{under}"
+    for line in lines:
+        if not line:
+            continue
+        if line[0] == '"':
+            import csv
+
+            first = next(csv.reader([line]), [""])[0]
+        else:
+            first = line.split(",", 1)[0]
+        if not first:
+            continue
+        path = head + first
+        if "/." in path or "//" in path:
+            path = posixpath.normpath(path)
+        paths[path] = None
+    return list(paths)
 
 
 def _direct_url(info_dir: str) -> dict[str, Any] | None:
