@@ -63,6 +63,12 @@ def test_export_lists_pip_packages_as_conda_does(conda: Conda, pip_prefix: Prefi
         "six=1.16.0=pyhd3eb1b0_1", "zope-interface=5.4.0=pypi_0"]
 
 
+def test_no_pip_leaves_them_out(conda: Conda, pip_prefix: Prefix) -> None:
+    """Deliberately not as conda 26.7, which accepts --no-pip and still lists them."""
+    rows = conda("list", "-p", pip_prefix, "--no-pip", "--json").json()
+    assert [r["name"] for r in rows] == ["python", "six"]
+
+
 def test_canonical_names_pip_rows_pypi(conda: Conda, pip_prefix: Prefix) -> None:
     lines = conda("list", "-p", pip_prefix, "-c").out.splitlines()
     assert "pypi/pypi::attrs-23.2.0-pypi_0" in lines
