@@ -54,7 +54,12 @@ def load_site_packages(prefix: str, records: dict[str, Any]) -> dict[str, Any]:
     if sp_dir != short:
         for anchor, name in conda_anchors(short, conda_records).items():
             owned[sp_dir + anchor[len(short):]] = name
-    present = site_packages_anchors(prefix, sp_dir)
+    try:
+        present = site_packages_anchors(prefix, sp_dir)
+    except OSError as exc:
+        _warn(f"cannot read {os.path.join(prefix, sp_dir)}: {exc.strerror or exc}; "
+              f"packages installed by pip are not shown")
+        return {}
     for anchor in sorted(set(owned) - present):
         records.pop(owned[anchor], None)
     added: dict[str, Any] = {}

@@ -78,16 +78,14 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def site_packages_anchors(prefix: str, sp_dir: str) -> set[str]:
-    """Every anchor found in ``<prefix>/<sp_dir>`` (one ``scandir``, nothing opened)."""
+    """Every anchor found in ``<prefix>/<sp_dir>`` (one ``scandir``, nothing opened); an
+    unreadable folder raises ``OSError``."""
     found: set[str] = set()
-    try:
-        with os.scandir(os.path.join(prefix, sp_dir)) as entries:
-            for entry in entries:
-                anchor = anchor_of(sp_dir, entry)
-                if anchor:
-                    found.add(anchor)
-    except OSError:
-        return set()
+    with os.scandir(os.path.join(prefix, sp_dir)) as entries:
+        for entry in entries:
+            anchor = anchor_of(sp_dir, entry)
+            if anchor:
+                found.add(anchor)
     return found
 
 
