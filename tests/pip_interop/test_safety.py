@@ -63,6 +63,12 @@ def test_conda_cannot_remove_a_pip_package(conda: Conda, pip_prefix: Prefix) -> 
     assert after == before
 
 
+def test_conda_cannot_update_a_pip_package(conda: Conda, pip_prefix: Prefix) -> None:
+    result = conda("--json", "update", "-p", pip_prefix, "attrs", "--dry-run")
+    assert result.code == 1
+    assert result.json()["exception_name"] == "PackageNotInstalledError"
+
+
 def test_removing_a_conda_package_keeps_the_files_pip_owns(conda: Conda,
                                                            tmp_path: Path) -> None:
     p = Prefix(tmp_path / "env")
