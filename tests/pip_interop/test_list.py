@@ -146,3 +146,17 @@ def test_names_are_normalised_as_conda_does(conda: Conda, tmp_path: Path, name: 
     p.dist_info(f"{name}-1.0.dist-info", metadata(name, "1.0"))
     names = [r["name"] for r in conda("list", "-p", p, "--json").json()]
     assert names == sorted([expected, "python"])
+
+
+@pytest.mark.parametrize("depends", [["python>=3.8"], ["conda-forge::python 3.11.*"],
+                                     ["requests-base"]])
+def test_a_conda_packages_own_dist_info_is_not_a_pip_package(conda: Conda, tmp_path: Path,
+                                                             depends: list[str]) -> None:
+    p = Prefix(tmp_path / "env")
+    p.python()
+    p.conda_record("requests-base", "1.0", "py_0", [], depends=["python"], subdir="noarch")
+    p.conda_record("attrs", "23.2.0", "py_0", [f"{SP}/attrs-23.2.0.dist-info/RECORD"],
+                   depends=depends, subdir="noarch")
+    p.dist_info("attrs-23.2.0.dist-info", metadata("attrs", "23.2.0"))
+    rows = conda("list", "-p", p, "attrs", "--json").json()
+    assert [(r["name"], r["channel"]) for r in rows] == [("attrs", "conda-forge")]

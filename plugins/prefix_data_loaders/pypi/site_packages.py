@@ -106,13 +106,21 @@ def conda_anchors(sp_dir: str, records: Iterable[Mapping[str, Any]]) -> dict[str
     return owned
 
 
+_NAME = re.compile(r"[^\s=<>!~\[(;,|*]+")
+
+
+def dependency_name(spec: str) -> str:
+    """The package name of a ``depends`` entry (``python >=3.8``, ``python>=3.8``,
+    ``conda-forge::python 3.11.*``)."""
+    match = _NAME.match(spec.strip().rsplit("::", 1)[-1])
+    return match.group(0) if match else ""
+
+
 def python_dependents(records: Mapping[str, Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The records that depend on ``python``, directly or through others (conda looks for
     its own metadata entries among these only)."""
-    needs: dict[str, set[str]] = {}
-    for name, record in records.items():
-        needs[name] = {str(spec).split()[0].split("[")[0] for spec in record.get("depends") or ()
-                       if str(spec).strip()}
+    needs = {name: {dependency_name(str(spec)) for spec in record.get("depends") or ()}
+             for name, record in records.items()}
     found = {"python"}
     grew = True
     while grew:
