@@ -5,11 +5,11 @@ environment's site-packages, shown as conda shows them.
 record (``python_site_packages_path`` when the record has it, else
 ``lib/pythonX.Y/site-packages``, ``Lib/site-packages`` on Windows), lists its metadata
 entries, leaves out the ones owned by a conda record that depends on python (directly or
-not), and reads the rest. As conda does, the
-records it finds are added to ``records`` (a pip record replaces a conda record of the same
-name) and a conda record whose own metadata entry is gone from site-packages (pip replaced
-or removed it) is dropped from ``records``; unlike conda, its ``conda-meta`` file is never
-deleted. An entry that cannot be read is skipped with one warning naming its path.
+not), and reads the rest. As conda does, the records it finds are added to ``records`` (a
+pip record replaces a conda record of the same name) and a conda record whose own metadata
+entry is gone from site-packages (pip replaced or removed it) is dropped from ``records``;
+unlike conda, its ``conda-meta`` file is never deleted. An entry that cannot be read is
+skipped with one warning naming its path.
 """
 
 from __future__ import annotations

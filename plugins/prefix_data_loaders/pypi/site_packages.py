@@ -90,7 +90,9 @@ def site_packages_anchors(prefix: str, sp_dir: str) -> set[str]:
 
 
 def conda_anchors(sp_dir: str, records: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """``{anchor: package name}`` for the metadata entries conda records list as files."""
+    """``{anchor: package name}`` for the metadata entries conda records list as files:
+    ``<sp_dir>/<x>.dist-info/RECORD``, ``<sp_dir>/<x>.egg-info/PKG-INFO`` or
+    ``<sp_dir>/<x>.egg-info`` (conda's anchor pattern)."""
     head = sp_dir.rstrip("/") + "/"
     owned: dict[str, str] = {}
     for record in records:
@@ -98,10 +100,8 @@ def conda_anchors(sp_dir: str, records: Iterable[Mapping[str, Any]]) -> dict[str
             path = str(path).replace("\\", "/")
             if not path.startswith(head) or not path.endswith(CONDA_ANCHOR_ENDINGS):
                 continue
-            rest = path[len(head):]
-            first, _, tail = rest.partition("/")
-            if tail in ("", "RECORD", "PKG-INFO") and first.endswith(
-                    (".dist-info", ".egg-info")) and (tail or first.endswith(".egg-info")):
+            slashes = path[len(head):].count("/")
+            if slashes == (0 if path.endswith(".egg-info") else 1):
                 owned[path] = str(record.get("name"))
     return owned
 
