@@ -160,3 +160,16 @@ def test_a_conda_packages_own_dist_info_is_not_a_pip_package(conda: Conda, tmp_p
     p.dist_info("attrs-23.2.0.dist-info", metadata("attrs", "23.2.0"))
     rows = conda("list", "-p", p, "attrs", "--json").json()
     assert [(r["name"], r["channel"]) for r in rows] == [("attrs", "conda-forge")]
+
+
+@pytest.mark.parametrize("anchor", ["legacy-1.0-py3.11.egg-info",
+                                    "legacy-1.0-py3.11.egg-info/PKG-INFO"])
+def test_a_conda_packages_own_egg_info_is_not_a_pip_package(conda: Conda, tmp_path: Path,
+                                                            anchor: str) -> None:
+    p = Prefix(tmp_path / "env")
+    p.python()
+    p.file(anchor, "Metadata-Version: 1.1\nName: legacy\nVersion: 1.0\n")
+    p.conda_record("legacy", "1.0", "py_0", [f"{SP}/{anchor}"], depends=["python"],
+                   subdir="noarch")
+    rows = conda("list", "-p", p, "legacy", "--json").json()
+    assert [(r["name"], r["channel"]) for r in rows] == [("legacy", "conda-forge")]
