@@ -374,8 +374,10 @@ class CondaSpecs:
     def conda_prefix_data_loaders(self) -> Iterable[CondaPrefixDataLoader]:
         """Add records conda does not manage (e.g. pip-installed distributions) to a prefix.
 
-        **Called** when ``conda list`` and friends read a prefix; ``loader(prefix,
-        records)`` returns the records it adds, keyed by name.
+        **Called** when ``conda list``, ``export`` and ``compare`` read a prefix (never for
+        solves or transactions); ``loader(prefix, records)`` gets the conda-meta records
+        (record dicts keyed by name), returns the records it adds, keyed by name, and may
+        drop from ``records`` in place the ones its packages replaced.
 
         Example::
 

@@ -158,7 +158,7 @@ def parse_environment_yml(text: str, filename: str, platform: str | None = None)
             "pip" in _PIP_NAME.split(s)[0].split("::") for s in env.requested_packages):
         warn(f"'{filename}' has pip dependencies but does not list pip itself as a conda "
              f"dependency; adding 'pip'")
-        env.requested_packages.append("pip")
+        env.requested_packages.insert(0, "pip")  # where conda puts it
     env.variables = _variables(data.get("variables"), filename, text)
     return env
 

@@ -96,14 +96,18 @@ def header(env: Any) -> list[str]:
 def export_explicit(env: Any) -> str:
     from kernel.errors import CondaError
 
+    class CondaValueError(CondaError):
+        """conda's error name for a value the format cannot take."""
+
     records = list(getattr(env, "explicit_packages", None) or ())
     if not records:
         raise CondaError("cannot export the explicit format: the environment has no "
                          "installed packages with URLs (use the requirements or "
                          "environment-yaml format)")
     if any(getattr(env, "external_packages", None) or {}):
-        raise CondaError("cannot export the explicit format: the environment has pip "
-                         "(external) packages it cannot represent; use environment-yaml")
+        raise CondaValueError("Cannot export explicit format: environment contains external "
+                              "packages that cannot be represented in explicit format. Use a "
+                              "different format to include external packages.")
     lines = [*header(env), MARKER]
     for record in records:
         if not record.get("url"):

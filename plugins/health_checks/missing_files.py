@@ -3,7 +3,8 @@
 It also reports record files that cannot be read at all (cut short by a crash, not UTF-8,
 not JSON). The fixer reinstalls the packages with missing files, and restores a package
 whose record is unreadable from the package cache (the broken file is kept as
-``conda-meta/.<name>.corrupt``).
+``conda-meta/.<name>.corrupt``). A package whose own metadata in site-packages pip replaced
+or removed is not reinstalled: that would write over pip's files.
 """
 
 from __future__ import annotations
@@ -79,7 +80,16 @@ def fix(prefix: str, args: Any) -> int:
             continue
         os.replace(path, os.path.join(os.path.dirname(path), f".{dist}.corrupt"))
         restore.append(record)
-    broken = [found.records[name] for name in find_missing(found.records, prefix)]
+    from plugins.prefix.prefix_data import replaced_outside_conda
+
+    replaced = replaced_outside_conda(prefix, found.records)
+    broken = []
+    for name in find_missing(found.records, prefix):
+        if name in replaced:  # reinstalling would write over what pip put there
+            reporting.warn(f"{name} is not reinstalled: pip (or another installer) replaced "
+                           f"or removed it; see the pip-packages check")
+            continue
+        broken.append(found.records[name])
     if not broken and not restore:
         return 0
     return reinstall(prefix, broken, extra=restore)

@@ -16,9 +16,10 @@ from plugins.prefix.environments import (
 )
 from plugins.prefix.history import History, Revision, dist_str, parse_history
 from plugins.prefix.pinned import read_pinned
-from plugins.prefix.prefix_data import PrefixData
+from plugins.prefix.prefix_data import PrefixData, is_external, is_python_package
 from plugins.prefix.records import CorruptedEnvironmentError, record_dict, record_filename
 
 __all__ = ["CorruptedEnvironmentError", "History", "PrefixData", "Revision", "dist_str",
-           "environments_txt", "parse_history", "read_pinned", "record_dict",
-           "record_filename", "register_env", "registered_environments", "unregister_env"]
+           "environments_txt", "is_external", "is_python_package", "parse_history",
+           "read_pinned", "record_dict", "record_filename", "register_env",
+           "registered_environments", "unregister_env"]

@@ -5,6 +5,9 @@ against the environment's records by name: a missing name or a record the spec d
 match is one line each, and the exit code is 1; when all match, conda's ``Success. …``
 line and 0. ``--json`` prints the same lines as a JSON list, as conda does.
 
+The environment's records include what pip installed (``conda_prefix_data_loaders``), so
+a ``pip:`` entry ``name==version`` matches the pip package, as in conda.
+
 The file is read by the first ``conda_environment_specifiers`` plugin that can handle it;
 when none is installed (or none handles the file), a plain ``environment.yml`` is read
 here with ``ruamel.yaml``.
@@ -50,6 +53,11 @@ def _from_specifiers(path: str) -> list[str] | None:
             raise
         except Exception:  # a specifier that cannot read this file leaves it to the next
             continue
+        requested = getattr(env, "requested_packages", None)
+        if requested is not None:  # conda's Environment: conda specs, then external ones
+            external = getattr(env, "external_packages", None) or {}
+            return [str(s) for s in requested] + [
+                str(s) for entries in external.values() for s in entries or ()]
         deps = getattr(env, "dependencies", None)
         if isinstance(deps, dict):
             return [str(s) for key in ("conda", "pip") for s in deps.get(key) or ()]
@@ -99,7 +107,7 @@ def compare(installed: dict[str, Any], specs: Sequence[str]) -> tuple[int, list[
             lines.append(f"{spec.name} not found")
         elif not spec.match(record):
             lines.append(f"{spec.name} found but mismatch. Specification pkg: {text}, "
-                         f"Running pkg: {record.name}=={record.version}={record.build}")
+                         f"Running pkg: {record.name}={record.version}={record.build}")
     if not lines:
         return 0, [SUCCESS]
     return 1, lines
@@ -115,7 +123,7 @@ def execute(args: argparse.Namespace) -> int:
     prefix = resolve_prefix(args, config)
     path = os.path.abspath(os.path.expanduser(os.path.expandvars(args.file)))
     specs = read_dependencies(path)
-    installed = {r.name: r for r in PrefixData(prefix).records()}
+    installed = {r.name: r for r in PrefixData(prefix, interoperability=True).records()}
     code, lines = compare(installed, specs)
     reporting.render(lines if config.json else "\n".join(lines) + "\n")
     return code

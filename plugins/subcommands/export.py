@@ -64,6 +64,24 @@ def _write_file(path: str, text: str) -> str:
     return target
 
 
+PIP_WARNING = (
+    "The exported environment contains 3rd party Python packages.\n\n"
+    "Your environment contains {count} installed via pip. Conda cannot reliably lock these "
+    "packages for reproducible environments.\n\nDetected packages:{listing}\n\n"
+    "Learn more: https://docs.conda.io/projects/conda/en/stable/user-guide/configuration/"
+    "pip-interoperability.html")
+
+
+def warn_pip_packages(found: list[str]) -> None:
+    """conda's export warning, on stderr, when the environment holds pip packages."""
+    from kernel import reporting
+
+    if found:
+        count = f"{len(found)} package{'s' if len(found) > 1 else ''}"
+        listing = "".join(f"\n  - {spec}" for spec in found)
+        reporting.warn(PIP_WARNING.format(count=count, listing=listing))
+
+
 def run_export(args: argparse.Namespace, default_format: str = DEFAULT_FORMAT) -> int:
     import json
 
@@ -72,7 +90,7 @@ def run_export(args: argparse.Namespace, default_format: str = DEFAULT_FORMAT) -
     from plugins.environment.prefix_args import apply_overrides
     from plugins.environment.resolve_prefix import resolve_prefix
     from plugins.subcommands.env.files import pick_exporter
-    from plugins.subcommands.env.prefix_env import environment_from_prefix
+    from plugins.subcommands.env.prefix_env import prefix_environment
 
     config = apply_overrides(args)
     fmt = getattr(args, "format", None)
@@ -80,11 +98,12 @@ def run_export(args: argparse.Namespace, default_format: str = DEFAULT_FORMAT) -
         default_format = "environment-json"
     exporter = pick_exporter(fmt, args.file, default_format)
     prefix = resolve_prefix(args, config)
-    env = environment_from_prefix(prefix, name=args.name, from_history=args.from_history,
+    env, pip = prefix_environment(prefix, name=args.name, from_history=args.from_history,
                                   no_builds=args.no_builds,
                                   ignore_channels=args.ignore_channels,
                                   extra_channels=args.channel,
                                   override_channels=args.override_channels)
+    warn_pip_packages(pip)
     try:
         text = exporter.export(env)
     except CondaError:

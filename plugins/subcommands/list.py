@@ -6,7 +6,9 @@ Version, Build, Channel; the channel is shown unless it is ``defaults``, or alwa
 ``--export`` prints ``name=version=build`` lines, ``--explicit`` an ``@EXPLICIT`` file of
 URLs (``--md5`` / ``--sha256`` append the checksum after ``#``); ``--revisions`` prints
 conda's revision log of ``conda-meta/history`` (installs, removals, upgrades,
-downgrades). ``REGEX`` keeps only packages whose name matches it.
+downgrades). ``REGEX`` keeps only packages whose name matches it. Packages that pip
+installed are listed too (``conda_prefix_data_loaders``; channel ``pypi``), except under
+``--explicit`` (they have no URL) and ``--no-pip`` (which conda 26.7 accepts but ignores).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                         help="Show channel urls.")
     parser.add_argument("-c", "--canonical", action="store_true",
                         help="Output canonical names of packages only.")
+    parser.add_argument("--no-pip", action="store_false", default=True, dest="pip",
+                        help="Do not include pip-only installed packages.")
     formats = parser.add_mutually_exclusive_group()
     formats.add_argument("-e", "--export", action="store_true",
                          help="Output explicit, machine-readable requirement strings instead "
@@ -121,14 +125,18 @@ def execute(args: argparse.Namespace) -> int:
     if args.revisions:
         reporting.render(revisions(prefix, bool(config.json)))
         return 0
-    raw = PrefixData(prefix).raw_records()
-    records = _select([raw[n] for n in sorted(raw)], args.regex, args.full_name)
     subdir = str(config.subdir)
+    if args.explicit and not config.json:
+        # conda's --explicit lists what conda installed: pip's packages have no URL
+        conda_only = PrefixData(prefix).raw_records()
+        checksum = "md5" if args.md5 else ("sha256" if args.sha256 else None)
+        reporting.render(explicit_lines([conda_only[n] for n in sorted(conda_only)], subdir,
+                                        checksum))
+        return 0
+    raw = PrefixData(prefix, interoperability=args.pip).raw_records()
+    records = _select([raw[n] for n in sorted(raw)], args.regex, args.full_name)
     if config.json:
         reporting.render([dist_fields(r) for r in records])
-    elif args.explicit:
-        checksum = "md5" if args.md5 else ("sha256" if args.sha256 else None)
-        reporting.render(explicit_lines(records, subdir, checksum))
     elif args.export:
         reporting.render(export_header(subdir) + "".join(
             f"{r['name']}={r['version']}={r['build']}\n" for r in records))

@@ -147,10 +147,14 @@ def _prune_dirs(prefix: str, files: Sequence[str]) -> None:
 
 
 def unlink_package(journal: Journal, prefix: str, record: dict[str, Any],
-                   warn: Callable[[str], None] | None = None) -> None:
-    """Move an installed package's files, then its record, out of the prefix."""
+                   warn: Callable[[str], None] | None = None,
+                   keep: frozenset[str] = frozenset()) -> None:
+    """Move an installed package's files, then its record, out of the prefix (the paths in
+    ``keep``, which another installer owns too, stay)."""
     files = []
     for rel in record.get("files") or ():
+        if str(rel) in keep:
+            continue
         try:
             files.append(check_short_path(str(rel)))
         except PrefixError as exc:

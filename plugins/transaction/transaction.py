@@ -91,6 +91,8 @@ class _State:
     python_version: str | None
     site_packages: str
     settings: LinkSettings
+    #: files of unlinked packages that a pip package owns too: left in place
+    keep: frozenset[str] = frozenset()
 
 
 def _default_notice(message: str) -> None:
@@ -263,7 +265,32 @@ class Transaction:
         check_path_conflicts(conflicts, settings.path_conflict, self.notice)
         check_packages(self.packages, settings.safety_checks, settings.extra_safety_checks,
                        self.notice)
-        return _State(to_unlink, python_version, site_packages, settings)
+        keep = self._pip_owned(installed, to_unlink, site_packages)
+        return _State(to_unlink, python_version, site_packages, settings, keep)
+
+    def _pip_owned(self, installed: dict[str, dict[str, Any]],
+                   to_unlink: list[dict[str, Any]], site_packages: str) -> frozenset[str]:
+        """Files of the unlinked packages that a pip-installed package lists too and no
+        linked package brings back: unlinking must not delete what pip still needs.
+        site-packages is read only when a transaction unlinks something from a prefix
+        with python."""
+        if not to_unlink or "python" not in installed:
+            return frozenset()
+        from plugins.prefix.prefix_data import is_external, run_loaders
+        from plugins.transaction.verify import package_targets
+
+        leaving = {str(p) for r in to_unlink for p in r.get("files") or ()}
+        merged = dict(installed)
+        run_loaders(self.prefix, merged)
+        pip_files = {str(p) for r in merged.values() if is_external(r)
+                     for p in r.get("files") or ()}
+        keep = leaving & pip_files
+        for pkg in self.packages if keep else ():
+            keep.difference_update(package_targets(pkg, site_packages))
+        if keep:
+            self.notice(f"leaving {len(keep)} file(s) in place that pip-installed packages "
+                        f"also own")
+        return frozenset(keep)
 
     def _run(self, journal: Journal, created_meta: bool, state: _State) -> None:
         prefix = self.prefix
@@ -274,7 +301,7 @@ class Transaction:
         for record in to_unlink:
             run_script(prefix, record, "pre-unlink", prefix=prefix, root_prefix=root,
                        notice=self.notice)
-            unlink_package(journal, prefix, record, warn=self.notice)
+            unlink_package(journal, prefix, record, warn=self.notice, keep=state.keep)
             unlinked.append(record)
         for pkg in self.packages:
             pkg.link_type = determine_link_type(

@@ -16,7 +16,8 @@ from tests.conftest import REPO, SHARED_DATA
 from tests.doctor.conftest import failing
 
 ALL = {"altered-files", "consistency", "environment-txt", "file-locking",
-       "interrupted-transaction", "missing-files", "pinned", "requests-ca-bundle"}
+       "interrupted-transaction", "missing-files", "pinned", "pip-packages",
+       "requests-ca-bundle"}
 CORRUPT = SHARED_DATA / "conda" / "tests" / "data" / "corrupt"
 
 

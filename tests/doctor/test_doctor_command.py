@@ -114,7 +114,7 @@ def test_a_raising_check_is_reported_with_its_plugin_and_others_run(env: Path, d
     assert check["raised"] is True and check["distribution"] == "fake-dist"
     message = check["findings"][0]["message"]
     assert "RuntimeError: boom" in message and "fake-doctor (fake-dist 9.9)" in message
-    assert len(data["checks"]) == 9
+    assert len(data["checks"]) == 10  # the 9 built-in checks and this one
 
 
 def test_a_conda_style_printing_check_is_read_back(env: Path, doctor, conda,

@@ -3,10 +3,12 @@
 As conda's ``from_environment``: every installed package as ``name=version=build``
 (``name=version`` with ``--no-builds``), sorted by name, or with ``--from-history`` only
 the specs the user asked for (``conda-meta/history``). Channels are ``-c`` then the
-configured ones, with each package's channel put first unless ``--ignore-channels``.
+configured ones (none unless configured, as conda's ``context.channels``), after the
+installed packages' channels in name order unless ``--ignore-channels``.
 ``explicit_packages`` always holds every installed record (what the explicit and
 requirements formats write); pip-installed packages found by ``conda_prefix_data_loaders``
-become a ``pip:`` list; variables come from ``conda-meta/state``.
+become a ``pip:`` list (``name==version``, not with ``--from-history``), and are never
+among the conda packages; variables come from ``conda-meta/state``.
 """
 
 from __future__ import annotations
@@ -25,28 +27,28 @@ def env_name_for(prefix: str, config: Any, name: str | None) -> str:
     return os.path.basename(os.path.normpath(prefix))
 
 
-def _pip_entries(prefix: str, installed: dict[str, Any]) -> list[str]:
-    from kernel.manager import get_plugin_manager
-
-    found: dict[str, Any] = {}
-    for loader in get_plugin_manager().hook_results("conda_prefix_data_loaders"):
-        found.update(loader.loader(prefix, dict(installed)) or {})
-    entries = []
-    for name in sorted(found):
-        record = found[name]
-        data = record if isinstance(record, dict) else getattr(record, "__dict__", {})
-        if name in installed:
-            continue
-        version = data.get("version") if isinstance(data, dict) else None
-        entries.append(f"{name}=={version}" if version else str(name))
-    return entries
+def configured_channels(config: Any) -> list[str]:
+    """The channels the user configured (conda's ``context.channels``): none unless a
+    condarc, variable or flag set them; microconda's built-in ``defaults`` fallback for
+    solving is not one of them, so an export never gains a ``defaults`` entry conda
+    would not write."""
+    if config.origin("channels") == "default":
+        return []
+    return [str(c) for c in config.channels or ()]
 
 
-def environment_from_prefix(prefix: str, *, name: str | None = None,
-                            from_history: bool = False, no_builds: bool = False,
-                            ignore_channels: bool = False,
-                            extra_channels: Sequence[str] = (),
-                            override_channels: bool = False) -> Any:
+def environment_from_prefix(prefix: str, **options: Any) -> Any:
+    """The environment of ``prefix`` (see :func:`prefix_environment` for ``options``)."""
+    return prefix_environment(prefix, **options)[0]
+
+
+def prefix_environment(prefix: str, *, name: str | None = None,
+                       from_history: bool = False, no_builds: bool = False,
+                       ignore_channels: bool = False,
+                       extra_channels: Sequence[str] = (),
+                       override_channels: bool = False) -> tuple[Any, list[str]]:
+    """``(environment, pip packages as name==version)``: the list is there even with
+    ``--from-history``, which leaves them out of the environment (conda warns of them)."""
     from kernel.config import get_config
     from plugins.env_files.model import Environment
     from plugins.environment.plan_display import channel_parts
@@ -54,24 +56,21 @@ def environment_from_prefix(prefix: str, *, name: str | None = None,
     from plugins.subcommands.env.state import env_vars
 
     config = get_config()
-    data = PrefixData(prefix)
-    raw = data.raw_records()
-    records = [raw[n] for n in sorted(raw)]
-    channels = list(dict.fromkeys([*extra_channels,
-                                   *(() if override_channels else config.channels)]))
+    data = PrefixData(prefix, interoperability=True)
+    records = data.conda_records()
+    channels = [*extra_channels, *(() if override_channels else configured_channels(config))]
+    pip = [f"{r['name']}=={r['version']}" for r in data.python_records()]
     if from_history:
         requested = list(data.requested_specs_map().values())
     else:
         requested = [f"{r['name']}={r['version']}" if no_builds
                      else f"{r['name']}={r['version']}={r['build']}" for r in records]
         if not ignore_channels:
-            for record in records:
-                canonical = channel_parts(record)[0]
-                if canonical not in channels and canonical != "<unknown>":
-                    channels.insert(0, canonical)
-    pip = [] if from_history else _pip_entries(prefix, raw)
+            found = (channel_parts(r)[0] for r in records)
+            channels = [c for c in found if c != "<unknown>"] + channels
+    channels = list(dict.fromkeys(channels))
     return Environment(name=env_name_for(prefix, config, name), prefix=prefix,
                        platform=str(config.subdir), channels=channels,
                        requested_packages=requested, explicit_packages=records,
-                       external_packages={"pip": pip} if pip else {},
-                       variables=env_vars(prefix))
+                       external_packages={"pip": pip} if pip and not from_history else {},
+                       variables=env_vars(prefix)), pip

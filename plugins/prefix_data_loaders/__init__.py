@@ -1,0 +1,1 @@
+"""Prefix data loaders: records of packages conda did not install (pip's, ...)."""
