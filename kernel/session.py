@@ -40,6 +40,7 @@ _USERINFO = re.compile(r"(?<=://)[^/\s@]*@")
 _TOKEN = re.compile(r"/t/[^/\s]+")
 _QUERY = re.compile(r"(?i)([?&](?:token|access_token|api_key|apikey|password|sig)=)[^&#\s]+")
 _secrets: set[str] = set()
+_credentials: dict[str, str] = {}  # recorded_url(prefix) -> the prefix with its credentials
 _lock = threading.Lock()
 _sessions: dict[tuple[Any, ...], requests.Session] = {}
 _owner: tuple[object, object] | None = None
@@ -90,6 +91,34 @@ def redact_logs() -> None:
     for handler in logging.getLogger().handlers:
         if _FILTER not in handler.filters:
             handler.addFilter(_FILTER)
+
+
+def recorded_url(url: str) -> str:
+    """``url`` as conda records it in ``conda-meta``: ``/t/<TOKEN>`` for the token,
+    ``user:password@`` removed (what every message and file may show)."""
+    return _TOKEN.sub("/t/<TOKEN>", _USERINFO.sub("", url), count=1)
+
+
+def register_credentials(url: str) -> str:
+    """Remember the credentials of ``url`` (a channel or subdir URL) so that
+    :func:`with_credentials` can put them back into any URL under it; returns
+    :func:`recorded_url` of ``url``, the form records carry."""
+    shown = recorded_url(url).rstrip("/")
+    if shown != url.rstrip("/"):
+        found = _TOKEN.search(url)
+        register_secret(found.group(0)[3:] if found else None)
+        with _lock:
+            _credentials[shown] = url.rstrip("/")
+    return shown
+
+
+def with_credentials(url: str) -> str:
+    """``url`` with the credentials of the longest registered URL it lies under (a
+    package URL taken from a record fetched from a token channel), else ``url`` itself."""
+    for shown in sorted(_credentials, key=len, reverse=True):
+        if url == shown or url.startswith(shown + "/"):
+            return _credentials[shown] + url[len(shown):]
+    return url
 
 
 def strip_credentials(url: str) -> str:

@@ -138,3 +138,30 @@ def test_missing_credentials_say_what_is_missing(
     result = world.conda("search", "dependent", "-c", plain, "--override-channels")
     line = one_clear_line(result)
     assert "401" in line and "http-basic" in result.err, str(result)
+
+
+def test_token_channel_installs_with_nothing_but_its_url(
+        world: World, server: HostileServer, recipes_on_server: Callable[[str], str]) -> None:
+    """anaconda.org private channels: the token is in the channel URL and the server wants it
+    on every path (repodata, ``.zst``, packages); no ``channel_settings`` at all."""
+    plain = recipes_on_server("rec")
+    server.token_only.add("/rec")
+    server.url_tokens.add(TOKEN)
+    channel = f"{server.url}/t/{TOKEN}/rec"
+    world.write_condarc(channels=[channel])
+    prefix = world.prefix()
+    created = world.conda("create", "-p", prefix, "dependent=2.0", "-y")
+    assert created.code == 0, str(created)
+    explicit = world.conda("list", "-p", prefix, "--explicit")
+    assert explicit.code == 0, str(explicit)
+    paths = server.paths()
+    assert f"/t/{TOKEN}/rec/noarch/repodata.json.zst" in paths
+    assert f"/t/{TOKEN}/rec/noarch/dependent-2.0-0.conda" in paths
+    assert not [p for p in paths if not p.startswith("/t/")]  # nothing went without it
+    # conda-meta holds the URL as conda writes it; list --explicit drops the token part
+    meta = (prefix / "conda-meta" / "dependent-2.0-0.json").read_text()
+    assert f'"url": "{server.url}/t/<TOKEN>/rec/noarch/dependent-2.0-0.conda"' in meta
+    assert f'"channel": "{plain}/noarch"' in meta
+    assert f"{plain}/noarch/dependent-2.0-0.conda" in explicit.out.splitlines()
+    found = leaks(SECRETS, created.text, explicit.text, roots=(prefix,))
+    assert not found, found
