@@ -2,7 +2,9 @@
 
 ``--json`` prints conda's ``info --json`` document (same keys) so tools written for conda
 keep working. Everything is read from the configuration and the file system; nothing
-imports requests or touches the network, so the command stays fast.
+imports requests or touches the network, so the command stays fast. Every value printed
+(plain, ``-a``, ``-s``, ``--json``) has its channel tokens and URL passwords masked, the
+environment variables included (conda prints those verbatim).
 """
 
 from __future__ import annotations
@@ -140,6 +142,20 @@ def env_vars(env: Mapping[str, str]) -> dict[str, str]:
             shown[key] = "<set>"
     shown.update({k: "<set>" for k in env if k.upper().endswith("PROXY")})
     return dict(sorted(shown.items()))
+
+
+def masked(value: Any) -> Any:
+    """``value`` (the info document or a part) with every string's channel tokens and URL
+    passwords masked as ``config --show`` masks them: ``/t/<TOKEN>/``, ``***:***@``."""
+    from plugins.subcommands.config.masking import mask_text
+
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, Mapping):
+        return {k: masked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked(v) for v in value]
+    return value
 
 
 def _site_dirs(home: str) -> list[str]:
@@ -294,7 +310,7 @@ def execute(args: argparse.Namespace) -> int:
         reporting.render({"root_prefix": config.root_prefix} if config.json
                          else config.root_prefix)
         return 0
-    info = info_dict(config)
+    info = masked(info_dict(config))  # CONDA_CHANNELS=.../t/<token>/... stays private
     if config.json:
         reporting.render(info)
         return 0

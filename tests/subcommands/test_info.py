@@ -228,6 +228,21 @@ def test_system_shows_conda_variables_but_not_secrets_or_proxies(
     assert "tok-12345" not in out and "pw-777" not in out
 
 
+@pytest.mark.parametrize("args", [["--json"], ["-a"], [], ["--system"]])
+def test_no_view_shows_a_token_or_password_held_in_a_variable(
+        manager: PluginManager, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    monkeypatch.setenv("CONDA_CHANNELS", "http://host.example/t/tk-9a8b7c/chan")
+    monkeypatch.setenv("MIRROR_PATH", "https://bob:pw-5x5x5@mirror.example/x")
+    set_config(load_config(env=dict(os.environ), files=[]))
+    assert main(["info", *args]) == 0
+    out = capsys.readouterr().out
+    assert "tk-9a8b7c" not in out and "pw-5x5x5" not in out
+    if args != []:  # the summary block lists no variables
+        assert "http://host.example/t/<TOKEN>/chan" in out
+        assert "https://***:***@mirror.example/x" in out
+
+
 def test_user_agent_names_microconda_requests_and_python(manager: PluginManager) -> None:
     agent = info.info_dict(config())["user_agent"]
     assert agent.startswith("microconda/0.1.0 requests/")
