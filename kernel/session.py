@@ -303,13 +303,15 @@ def clear_sessions() -> None:
 
 
 def user_agent(requests_version: str) -> str:
-    """The ``User-Agent`` microconda sends, like conda's: program, HTTP library, interpreter,
-    kernel, and where known the distribution and C library (``requests`` is not imported)."""
+    """The ``User-Agent`` microconda sends, conda's with a ``microconda/`` token: the conda
+    release followed (servers read ``conda/``), microconda's own version, HTTP library,
+    interpreter, kernel, and where known the distribution and C library (``requests`` is
+    not imported)."""
     import platform
 
-    from kernel import __version__
+    from kernel import CONDA_VERSION, __version__
 
-    parts = [f"microconda/{__version__}", f"requests/{requests_version}",
+    parts = [f"conda/{CONDA_VERSION}", f"microconda/{__version__}", f"requests/{requests_version}",
              f"{platform.python_implementation()}/{platform.python_version()}",
              f"{platform.system() or 'unknown'}/{(platform.release() or 'unknown').split()[0]}"]
     import sys

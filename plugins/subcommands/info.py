@@ -191,7 +191,7 @@ def _writable(path: str) -> bool:
 
 def info_dict(config: Config) -> dict[str, Any]:
     """conda's ``info --json`` document for this run."""
-    from kernel import __version__
+    from kernel import CONDA_VERSION, __version__
     from kernel.session import user_agent
     from kernel.settings import SETTINGS
 
@@ -204,17 +204,18 @@ def info_dict(config: Config) -> dict[str, Any]:
         "av_data_dir": os.path.join(sys.prefix, "etc", "conda"),
         "channels": channel_urls(config),
         "conda_build_version": _dist_version("conda_build", "conda-build"),
-        "conda_env_version": __version__,
+        "conda_env_version": CONDA_VERSION,
         "conda_location": os.path.dirname(os.path.abspath(sys.modules["kernel"].__file__ or "")),
         "conda_prefix": sys.prefix,
         "conda_shlvl": int(config.env.get("CONDA_SHLVL") or -1),
-        "conda_version": __version__,
+        "conda_version": CONDA_VERSION,
         "config_files": [name for name, _ in config.sources
                          if name not in ("envvars", "cmd_line")],
         "default_prefix": active or config.root_prefix,
         "env_vars": env_vars(config.env),
         "envs": known_envs(config),
         "envs_dirs": list(config.envs_dirs),
+        "microconda_version": __version__,
         "netrc_file": _netrc_file(config),
         "offline": bool(config.offline),
         "pkgs_dirs": list(config.pkgs_dirs),
@@ -264,6 +265,7 @@ def summary_view(info: Mapping[str, Any]) -> dict[str, Any]:
         "user config file": info["user_rc_path"],
         "populated config files": info["config_files"],
         "conda version": info["conda_version"],
+        "microconda version": info["microconda_version"],
         "conda-build version": info["conda_build_version"],
         "python version": info["python_version"],
         "solver": f"{solver['name']}{' (default)' if solver['default'] else ''}",

@@ -165,3 +165,18 @@ def test_token_channel_installs_with_nothing_but_its_url(
     assert f"{plain}/noarch/dependent-2.0-0.conda" in explicit.out.splitlines()
     found = leaks(SECRETS, created.text, explicit.text, roots=(prefix,))
     assert not found, found
+
+
+def test_password_channel_installs_with_nothing_but_its_url(
+        world: World, server: HostileServer, recipes_on_server: Callable[[str], str]) -> None:
+    plain = recipes_on_server("rec")
+    server.basic["/rec"] = (USER, PASSWORD)
+    world.write_condarc(channels=[plain.replace("http://", f"http://{USER}:{PASSWORD}@")])
+    prefix = world.prefix()
+    created = world.conda("create", "-p", prefix, "dependency=1.0", "-y")
+    assert created.code == 0, str(created)
+    assert "/rec/noarch/dependency-1.0-0.conda" in server.paths()
+    meta = (prefix / "conda-meta" / "dependency-1.0-0.json").read_text()
+    assert f'"url": "{plain}/noarch/dependency-1.0-0.conda"' in meta  # conda's remove_auth
+    found = leaks(SECRETS, created.text, roots=(prefix, world.pkgs))
+    assert not found, found
