@@ -115,9 +115,11 @@ def register_credentials(url: str) -> str:
 def with_credentials(url: str) -> str:
     """``url`` with the credentials of the longest registered URL it lies under (a
     package URL taken from a record fetched from a token channel), else ``url`` itself."""
-    for shown in sorted(_credentials, key=len, reverse=True):
+    with _lock:
+        known = sorted(_credentials.items(), key=lambda item: len(item[0]), reverse=True)
+    for shown, real in known:
         if url == shown or url.startswith(shown + "/"):
-            return _credentials[shown] + url[len(shown):]
+            return real + url[len(shown):]
     return url
 
 

@@ -180,3 +180,21 @@ def test_password_channel_installs_with_nothing_but_its_url(
     assert f'"url": "{plain}/noarch/dependency-1.0-0.conda"' in meta  # conda's remove_auth
     found = leaks(SECRETS, created.text, roots=(prefix, world.pkgs))
     assert not found, found
+
+
+def test_token_url_in_an_explicit_file_stays_out_of_prefix_and_cache(
+        world: World, server: HostileServer, recipes_on_server: Callable[[str], str]) -> None:
+    plain = recipes_on_server("rec")
+    server.token_only.add("/rec")
+    server.url_tokens.add(TOKEN)
+    spec = world.root / "explicit.txt"
+    spec.write_text(f"@EXPLICIT\n{server.url}/t/{TOKEN}/rec/noarch/dependency-1.0-0.conda\n")
+    prefix = world.prefix()
+    created = world.conda("create", "-p", prefix, "--file", spec, "-y")
+    assert created.code == 0, str(created)
+    assert f"/t/{TOKEN}/rec/noarch/dependency-1.0-0.conda" in server.paths()
+    meta = (prefix / "conda-meta" / "dependency-1.0-0.json").read_text()
+    assert f'"url": "{server.url}/t/<TOKEN>/rec/noarch/dependency-1.0-0.conda"' in meta
+    assert plain in meta
+    found = leaks(SECRETS, created.text, roots=(prefix, world.pkgs))
+    assert not found, found
