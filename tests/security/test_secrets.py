@@ -150,7 +150,7 @@ def test_token_channel_installs_with_nothing_but_its_url(
     channel = f"{server.url}/t/{TOKEN}/rec"
     world.write_condarc(channels=[channel])
     prefix = world.prefix()
-    created = world.conda("create", "-p", prefix, "dependent=2.0", "-y")
+    created = world.conda("create", "-p", prefix, "dependent=2.0", "-y", "-vvv")
     assert created.code == 0, str(created)
     explicit = world.conda("list", "-p", prefix, "--explicit")
     assert explicit.code == 0, str(explicit)
