@@ -9,7 +9,15 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
 
+#: microconda's own version (``microconda --version``, ``microconda_version`` in
+#: ``conda info``, the ``microconda/`` token of the User-Agent, export file headers).
 __version__ = "0.1.0"
+#: The conda release whose commands, files and outputs microconda follows and is checked
+#: against: what ``conda --version``, ``conda info`` (``conda_version``), the ``__conda``
+#: virtual package, ``conda-meta/history`` and the ``conda/`` User-Agent token report, since
+#: tools and packages gate on conda's number. The one place it is written; importing
+#: ``kernel`` costs nothing (docs/commands.md, "Which version").
+CONDA_VERSION = "26.7.1"
 #: The pluggy project name and the entry-point group, the same as conda's.
 PROJECT_NAME = "conda"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-from kernel import TYPE_CHECKING, __version__
+from kernel import CONDA_VERSION, TYPE_CHECKING, __version__
 
 if TYPE_CHECKING:
     import argparse
@@ -31,6 +31,13 @@ _GLOBAL_FLAGS = {"--json": ("json", True), "--debug": ("verbosity", 3),
 def prog_name() -> str:
     name = os.path.basename(sys.argv[0] or "conda")
     return "microconda" if name.startswith("microconda") else "conda"
+
+
+def version_line() -> str:
+    """``conda 26.7.1`` (the conda release followed, what tools parse) as ``conda``;
+    ``microconda 0.1.0`` (its own) as ``microconda``."""
+    name = prog_name()
+    return f"{name} {CONDA_VERSION if name == 'conda' else __version__}"
 
 
 def scan_global_flags(argv: Sequence[str]) -> tuple[dict[str, Any], str | None]:
@@ -116,8 +123,7 @@ def build_parser(subcommands: Sequence[CondaSubcommand],
     parser = parser_class(prog=prog_name(), description="conda is a tool for managing and "
                           "deploying applications, environments and packages.",
                           parents=[global_options()])
-    parser.add_argument("-V", "--version", action="version", version=f"{prog_name()} "
-                        f"{__version__}")
+    parser.add_argument("-V", "--version", action="version", version=version_line())
     sub = parser.add_subparsers(dest="cmd", metavar="COMMAND", parser_class=parser_class,
                                 title="commands")
     parents = [global_options()]
@@ -223,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``conda`` console script; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in ("-V", "--version"):
-        print(f"{prog_name()} {__version__}")
+        print(version_line())
         return 0
     overrides, command = scan_global_flags(args_list)
     as_json = bool(overrides.get("json"))

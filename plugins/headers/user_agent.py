@@ -1,8 +1,9 @@
 """The ``User-Agent`` header, built like conda's and naming microconda.
 
-``microconda/0.1.0 requests/2.32.3 CPython/3.12.4 Linux/6.8.0 ubuntu/24.04 glibc/2.39``:
-the program, the HTTP library, the interpreter, the kernel and, where known, the
-distribution and C library. Computed once per run, when the first session is built.
+``conda/26.7.1 microconda/0.1.0 requests/2.32.3 CPython/3.12.4 Linux/6.8.0 ubuntu/24.04
+glibc/2.39``: the conda release followed (``kernel.CONDA_VERSION``, what servers read), the
+program, the HTTP library, the interpreter, the kernel and, where known, the distribution
+and C library. Computed once per run, when the first session is built.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from kernel.errors import ArgumentError
-from kernel.session import redact_url, strip_credentials
+from kernel.session import redact_url, register_credentials, strip_credentials
 from kernel.types import RecordSource
 from plugins.index.sparse import SparseRepodata
 
@@ -30,11 +30,34 @@ class LoadedSubdir:
     url: str  # the subdir URL without credentials
     subdir: str
     sparse: SparseRepodata
+    #: the subdir URL with its credentials (``/t/<token>``, ``user:password@``)
+    url_w_credentials: str = ""
 
     @property
     def base_url(self) -> str:
+        """Where the packages are, as records carry it: a token shows as ``/t/<TOKEN>``
+        and is registered so downloads put it back (conda's ``base_url_w_credentials``,
+        masked as conda masks it in ``conda-meta``)."""
         base = self.sparse.info.get("base_url")
-        return str(base).rstrip("/") if base else self.url
+        if not base:
+            return register_credentials(self.url_w_credentials or self.url)
+        return register_credentials(with_channel_credentials(
+            str(base).rstrip("/"), self.url_w_credentials or self.url))
+
+
+def with_channel_credentials(base_url: str, subdir_url: str) -> str:
+    """A repodata ``base_url`` (CEP 15) with the channel's token and ``user:password@``,
+    which conda sends to it too; a ``base_url`` holding credentials of its own is kept."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from kernel.models.channel import Channel
+
+    channel, parts = Channel(subdir_url), urlsplit(base_url)
+    if "@" in parts.netloc or "/t/" in parts.path or not (channel.token or channel.auth):
+        return base_url
+    netloc = f"{channel.auth}@{parts.netloc}" if channel.auth else parts.netloc
+    path = f"/t/{channel.token}{parts.path}" if channel.token else parts.path
+    return urlunsplit(parts._replace(netloc=netloc, path=path))
 
 
 def package_extensions(manager: Any, use_only_tar_bz2: bool) -> tuple[str, ...]:
@@ -173,7 +196,8 @@ def load_index(channels: Sequence[str] = (), subdirs: Sequence[str] | None = Non
     def run(job: tuple[int, Any, Subdir]) -> LoadedSubdir:
         rank, channel, subdir = job
         sparse = subdir.load(config, offline=offline, use_cache=use_cache)
-        return LoadedSubdir(rank, channel, strip_credentials(subdir.url), subdir.subdir, sparse)
+        return LoadedSubdir(rank, channel, strip_credentials(subdir.url), subdir.subdir, sparse,
+                            subdir.url)
 
     if len(jobs) > 1:
         with ThreadPoolExecutor(max_workers=min(8, len(jobs))) as pool:

@@ -1,11 +1,13 @@
 """Fetching one package archive into a cache, verified.
 
 ``http(s)://`` goes through the kernel's session (auth, headers, proxies, retries,
-timeouts); ``file://`` URLs and plain paths are copied from disk. The bytes land in a
-temporary file beside the target and are renamed into place only after the size and the
-sha256 (the md5 when that is all the record has) match. A mismatch, a short read or a
-broken connection deletes the temporary file and fetches once more; a second failure is a
-:class:`FetchError` naming the (redacted) URL.
+timeouts), with the credentials of the channel the URL lies under put back (a record from a
+``/t/<token>/`` channel carries ``/t/<TOKEN>/``, as conda writes it to ``conda-meta``);
+``file://`` URLs and plain paths are copied from disk. The bytes land in a temporary file
+beside the target and are renamed into place only after the size and the sha256 (the md5
+when that is all the record has) match. A mismatch, a short read or a broken connection
+deletes the temporary file and fetches once more; a second failure is a :class:`FetchError`
+naming the (redacted) URL.
 """
 
 from __future__ import annotations
@@ -66,10 +68,11 @@ def _stream(url: str, out: Any, feed: Callable[[bytes], None]) -> None:
         return
     import requests
 
-    from kernel.session import get_session, redact_url
+    from kernel.session import get_session, redact_url, with_credentials
 
+    real = with_credentials(url)  # a record shows a token channel's token as <TOKEN>
     try:
-        with get_session(url).get(url, stream=True) as response:
+        with get_session(real).get(real, stream=True) as response:
             if response.status_code == 404:
                 raise FetchError(f"package not found (HTTP 404): {redact_url(url)}",
                                  url=redact_url(url))

@@ -113,6 +113,10 @@ def repodata_record(record: Mapping[str, Any], tarball: str) -> dict[str, Any]:
     """The record to keep beside the extracted files, with size and hashes filled in."""
     data = dict(record)
     data["fn"] = record_fn(record)
+    if isinstance(data.get("url"), str):  # a token as /t/<TOKEN>/, no user:password@
+        from kernel.session import recorded_url
+
+        data["url"] = recorded_url(data["url"])
     if not data.get("md5"):
         data["md5"] = hash_file(tarball, "md5")
     if not data.get("sha256"):

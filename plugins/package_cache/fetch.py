@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from kernel.errors import NoProviderError
+from kernel.session import recorded_url
 from plugins.package_cache.cache import (
     CacheEntry,
     PackageCache,
@@ -70,7 +71,7 @@ def fetch_one(cache: PackageCache, record: dict[str, Any], *,
                                  package=dist)
             tarball = cache.tarball_path(record)
             download(str(url), tarball, record, advance)
-            cache.add_url(str(url))
+            cache.add_url(recorded_url(str(url)))
         return extract_into(cache, record, tarball)
 
 

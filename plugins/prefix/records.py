@@ -93,9 +93,17 @@ def dump_record(record: Mapping[str, Any]) -> str:
 def write_record(prefix: str, record: Mapping[str, Any], *, tmp_dir: str | None = None) -> str:
     """Write ``record`` atomically into ``prefix/conda-meta``; returns its path.
 
+    Its ``url`` is written as conda writes it: a token as ``/t/<TOKEN>/``, no
+    ``user:password@``.
+
     ``tmp_dir`` (same filesystem) holds the temporary file; a transaction passes its
     scratch folder so a crash leaves nothing behind in ``conda-meta``.
     """
+    url = record.get("url")
+    if isinstance(url, str) and url:
+        from kernel.session import recorded_url
+
+        record = {**record, "url": recorded_url(url)}  # conda's remove_auth(mask_token)
     meta = os.path.join(prefix, META)
     os.makedirs(meta, exist_ok=True)
     target = os.path.join(meta, record_filename(record))

@@ -2,7 +2,9 @@
 
 ``--json`` prints conda's ``info --json`` document (same keys) so tools written for conda
 keep working. Everything is read from the configuration and the file system; nothing
-imports requests or touches the network, so the command stays fast.
+imports requests or touches the network, so the command stays fast. Every value printed
+(plain, ``-a``, ``-s``, ``--json``) has its channel tokens and URL passwords masked, the
+environment variables included (conda prints those verbatim).
 """
 
 from __future__ import annotations
@@ -142,6 +144,20 @@ def env_vars(env: Mapping[str, str]) -> dict[str, str]:
     return dict(sorted(shown.items()))
 
 
+def masked(value: Any) -> Any:
+    """``value`` (the info document or a part) with every string's channel tokens and URL
+    passwords masked as ``config --show`` masks them: ``/t/<TOKEN>/``, ``***:***@``."""
+    from plugins.subcommands.config.masking import mask_text
+
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, Mapping):
+        return {k: masked(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [masked(v) for v in value]
+    return value
+
+
 def _site_dirs(home: str) -> list[str]:
     if sys.platform == "win32":
         appdata = os.environ.get("APPDATA")
@@ -175,7 +191,7 @@ def _writable(path: str) -> bool:
 
 def info_dict(config: Config) -> dict[str, Any]:
     """conda's ``info --json`` document for this run."""
-    from kernel import __version__
+    from kernel import CONDA_VERSION, __version__
     from kernel.session import user_agent
     from kernel.settings import SETTINGS
 
@@ -188,17 +204,18 @@ def info_dict(config: Config) -> dict[str, Any]:
         "av_data_dir": os.path.join(sys.prefix, "etc", "conda"),
         "channels": channel_urls(config),
         "conda_build_version": _dist_version("conda_build", "conda-build"),
-        "conda_env_version": __version__,
+        "conda_env_version": CONDA_VERSION,
         "conda_location": os.path.dirname(os.path.abspath(sys.modules["kernel"].__file__ or "")),
         "conda_prefix": sys.prefix,
         "conda_shlvl": int(config.env.get("CONDA_SHLVL") or -1),
-        "conda_version": __version__,
+        "conda_version": CONDA_VERSION,
         "config_files": [name for name, _ in config.sources
                          if name not in ("envvars", "cmd_line")],
         "default_prefix": active or config.root_prefix,
         "env_vars": env_vars(config.env),
         "envs": known_envs(config),
         "envs_dirs": list(config.envs_dirs),
+        "microconda_version": __version__,
         "netrc_file": _netrc_file(config),
         "offline": bool(config.offline),
         "pkgs_dirs": list(config.pkgs_dirs),
@@ -248,6 +265,7 @@ def summary_view(info: Mapping[str, Any]) -> dict[str, Any]:
         "user config file": info["user_rc_path"],
         "populated config files": info["config_files"],
         "conda version": info["conda_version"],
+        "microconda version": info["microconda_version"],
         "conda-build version": info["conda_build_version"],
         "python version": info["python_version"],
         "solver": f"{solver['name']}{' (default)' if solver['default'] else ''}",
@@ -294,7 +312,7 @@ def execute(args: argparse.Namespace) -> int:
         reporting.render({"root_prefix": config.root_prefix} if config.json
                          else config.root_prefix)
         return 0
-    info = info_dict(config)
+    info = masked(info_dict(config))  # CONDA_CHANNELS=.../t/<token>/... stays private
     if config.json:
         reporting.render(info)
         return 0

@@ -352,7 +352,7 @@ class Transaction:
         return [installed[n] for n in dict.fromkeys(names) if n in installed]
 
     def _append_history(self, journal: Journal, unlinked: list[dict[str, Any]]) -> None:
-        from kernel import __version__
+        from kernel import CONDA_VERSION
 
         history = History(self.prefix)
         text = History.format_revision(
@@ -360,7 +360,7 @@ class Transaction:
             linked=[dist_str(p.record) for p in self.packages],
             update_specs=self.requested_specs, remove_specs=self.removed_specs,
             neutered_specs=self.neutered_specs, command_line=self.command_line,
-            conda_version=self.conda_version or __version__)
+            conda_version=self.conda_version or CONDA_VERSION)
         journal.begin_append("conda-meta/history")
         history.append(text)
         kill_point("history")

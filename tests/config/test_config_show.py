@@ -129,6 +129,12 @@ def test_expanded_credentials_are_masked(run: Run, user_rc: Path,
     assert "verysecret" not in out and "https://***@corp.example/conda" in out
 
 
+def test_query_string_tokens_are_masked(run: Run, user_rc: Path) -> None:
+    user_rc.write_text("channels: ['https://mirror.example/conda?token=qs-61c0ffee']\n")
+    out = run("--show", "channels").out
+    assert "qs-61c0ffee" not in out and "https://mirror.example/conda?token=***" in out
+
+
 # -- describe ---------------------------------------------------------------------------------
 
 

@@ -106,6 +106,18 @@ def test_a_checksum_mismatch_fails_clearly_and_redacted(channel: Path, pkgs_dir:
     assert not [n for n in os.listdir(pkgs_dir) if n.startswith("bad")]
 
 
+def test_cache_files_never_hold_url_credentials(channel: Path, pkgs_dir: Path,
+                                                served) -> None:  # type: ignore[no-untyped-def]
+    base, _ = served
+    _, rec = build_package(str(channel), "priv", files={"x": b"x"})
+    rec["url"] = base.replace("http://", "http://user:s3cretpw@") + "/" + rec["fn"]
+    (entry,) = fetch_packages([rec], progress=False)
+    plain = f"{base}/{rec['fn']}"  # conda's remove_auth, as in conda-meta
+    assert PackageCache(str(pkgs_dir)).urls() == [plain]
+    marker = json.loads((pkgs_dir / entry.dist / "info/repodata_record.json").read_text())
+    assert marker["url"] == plain
+
+
 def test_http_404_names_the_url(pkgs_dir: Path, served) -> None:  # type: ignore[no-untyped-def]
     base, _ = served
     rec = {"name": "gone", "version": "1", "build": "0", "fn": "gone-1-0.tar.bz2",

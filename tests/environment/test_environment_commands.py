@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import kernel
 from tests.environment.conftest import tree_digest
 
 pytestmark = pytest.mark.usefixtures("solver_available")
@@ -30,6 +31,7 @@ def test_create_install_list_remove(conda, recipes: str, tmp_path: Path) -> None
     history = (prefix / "conda-meta" / "history").read_text()
     assert "# update specs: ['dependent=1.0']" in history
     assert f"+{recipes}/noarch::dependent-1.0-0" in history
+    assert f"# conda version: {kernel.CONDA_VERSION}" in history  # what conda's check reads
 
     listed = conda("list", "-p", prefix)
     lines = listed.out.splitlines()

@@ -132,6 +132,23 @@ def test_base_url_and_packages_conda(server: ChannelServer, channel_dir: Any,
                           "ca-certificates-2024.3.11-h06a4308_0.conda")
 
 
+def test_base_url_of_a_token_channel_gets_the_token_as_in_conda(
+        server: ChannelServer, configure: Any, channel_dir: Any) -> None:
+    _models()
+    from kernel.session import with_credentials
+    from plugins.index import load_index
+
+    channel_dir(BASE_URL, "based")
+    server.url_tokens.add("tk-b4se")
+    configure(channels=[f"{server.url}/t/tk-b4se/based"])
+    (record,) = load_index(subdirs=["linux-64", "noarch"], virtual=False).records(
+        "ca-certificates")
+    fn = "ca-certificates-2024.3.11-h06a4308_0.conda"
+    assert record.url == f"https://repo.anaconda.com/t/<TOKEN>/pkgs/main/linux-64/{fn}"
+    assert with_credentials(record.url) == (
+        f"https://repo.anaconda.com/t/tk-b4se/pkgs/main/linux-64/{fn}")
+
+
 def test_conda_replaces_tar_bz2(server: ChannelServer, configure: Any) -> None:
     _models()
     from plugins.index import load_index

@@ -29,7 +29,11 @@ def test_user_agent_is_sent(server: ChannelServer, configure: Any) -> None:
     url = _serve(server)
     assert get_session(url).get(url).status_code == 200
     agent = server.log[-1][1]["User-Agent"]
-    assert agent.startswith("microconda/") and " requests/" in agent and "CPython/" in agent
+    from kernel import CONDA_VERSION, __version__
+
+    # conda's first token with the conda release followed, then microconda's own version
+    assert agent.startswith(f"conda/{CONDA_VERSION} microconda/{__version__} requests/")
+    assert "CPython/" in agent
 
 
 class Headers:

@@ -138,3 +138,63 @@ def test_missing_credentials_say_what_is_missing(
     result = world.conda("search", "dependent", "-c", plain, "--override-channels")
     line = one_clear_line(result)
     assert "401" in line and "http-basic" in result.err, str(result)
+
+
+def test_token_channel_installs_with_nothing_but_its_url(
+        world: World, server: HostileServer, recipes_on_server: Callable[[str], str]) -> None:
+    """anaconda.org private channels: the token is in the channel URL and the server wants it
+    on every path (repodata, ``.zst``, packages); no ``channel_settings`` at all."""
+    plain = recipes_on_server("rec")
+    server.token_only.add("/rec")
+    server.url_tokens.add(TOKEN)
+    channel = f"{server.url}/t/{TOKEN}/rec"
+    world.write_condarc(channels=[channel])
+    prefix = world.prefix()
+    created = world.conda("create", "-p", prefix, "dependent=2.0", "-y", "-vvv")
+    assert created.code == 0, str(created)
+    explicit = world.conda("list", "-p", prefix, "--explicit")
+    assert explicit.code == 0, str(explicit)
+    paths = server.paths()
+    assert f"/t/{TOKEN}/rec/noarch/repodata.json.zst" in paths
+    assert f"/t/{TOKEN}/rec/noarch/dependent-2.0-0.conda" in paths
+    assert not [p for p in paths if not p.startswith("/t/")]  # nothing went without it
+    # conda-meta holds the URL as conda writes it; list --explicit drops the token part
+    meta = (prefix / "conda-meta" / "dependent-2.0-0.json").read_text()
+    assert f'"url": "{server.url}/t/<TOKEN>/rec/noarch/dependent-2.0-0.conda"' in meta
+    assert f'"channel": "{plain}/noarch"' in meta
+    assert f"{plain}/noarch/dependent-2.0-0.conda" in explicit.out.splitlines()
+    found = leaks(SECRETS, created.text, explicit.text, roots=(prefix,))
+    assert not found, found
+
+
+def test_password_channel_installs_with_nothing_but_its_url(
+        world: World, server: HostileServer, recipes_on_server: Callable[[str], str]) -> None:
+    plain = recipes_on_server("rec")
+    server.basic["/rec"] = (USER, PASSWORD)
+    world.write_condarc(channels=[plain.replace("http://", f"http://{USER}:{PASSWORD}@")])
+    prefix = world.prefix()
+    created = world.conda("create", "-p", prefix, "dependency=1.0", "-y")
+    assert created.code == 0, str(created)
+    assert "/rec/noarch/dependency-1.0-0.conda" in server.paths()
+    meta = (prefix / "conda-meta" / "dependency-1.0-0.json").read_text()
+    assert f'"url": "{plain}/noarch/dependency-1.0-0.conda"' in meta  # conda's remove_auth
+    found = leaks(SECRETS, created.text, roots=(prefix, world.pkgs))
+    assert not found, found
+
+
+def test_token_url_in_an_explicit_file_stays_out_of_prefix_and_cache(
+        world: World, server: HostileServer, recipes_on_server: Callable[[str], str]) -> None:
+    plain = recipes_on_server("rec")
+    server.token_only.add("/rec")
+    server.url_tokens.add(TOKEN)
+    spec = world.root / "explicit.txt"
+    spec.write_text(f"@EXPLICIT\n{server.url}/t/{TOKEN}/rec/noarch/dependency-1.0-0.conda\n")
+    prefix = world.prefix()
+    created = world.conda("create", "-p", prefix, "--file", spec, "-y")
+    assert created.code == 0, str(created)
+    assert f"/t/{TOKEN}/rec/noarch/dependency-1.0-0.conda" in server.paths()
+    meta = (prefix / "conda-meta" / "dependency-1.0-0.json").read_text()
+    assert f'"url": "{server.url}/t/<TOKEN>/rec/noarch/dependency-1.0-0.conda"' in meta
+    assert plain in meta
+    found = leaks(SECRETS, created.text, roots=(prefix, world.pkgs))
+    assert not found, found

@@ -90,8 +90,35 @@ def test_json_has_every_key_conda_prints(manager: PluginManager,
 def test_json_names_this_install_and_interpreter(manager: PluginManager,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     data = info_json(capsys)
-    assert (data["conda_version"], data["sys.executable"], data["platform"]) == (
-        "0.1.0", sys.executable, "linux-64")
+    assert (data["sys.executable"], data["platform"]) == (sys.executable, "linux-64")
+
+
+def test_versions_tell_one_story(manager: PluginManager, capsys: pytest.CaptureFixture[str],
+                                 root: Path) -> None:
+    """conda's keys, ``__conda``, the User-Agent and ``conda --version`` all report the
+    conda release followed; microconda's own version has its own key and UA token."""
+    from kernel import CONDA_VERSION, __version__
+    from plugins.virtual_packages import conda as conda_vp
+
+    manager.register(conda_vp, "vp-conda")
+    data = info_json(capsys)
+    assert (data["conda_version"], data["conda_env_version"]) == (CONDA_VERSION, CONDA_VERSION)
+    assert data["microconda_version"] == __version__ != CONDA_VERSION
+    assert ["__conda", CONDA_VERSION, "0"] in data["virtual_pkgs"]
+    assert data["user_agent"].startswith(f"conda/{CONDA_VERSION} microconda/{__version__} ")
+    set_config(config())
+    reporting.reset()
+    assert main(["info"]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert f"conda version : {CONDA_VERSION}" in lines
+    assert f"microconda version : {__version__}" in lines
+    script = conda_script()
+    shown = subprocess.run([str(script), "--version"], capture_output=True, text=True,
+                           check=True).stdout
+    assert shown == f"conda {CONDA_VERSION}\n"
+    own = subprocess.run([str(script.with_name("microconda")), "--version"],
+                         capture_output=True, text=True, check=True).stdout
+    assert own == f"microconda {__version__}\n"
 
 
 def test_virtual_pkgs_are_name_version_build_triples(manager: PluginManager,
@@ -228,9 +255,24 @@ def test_system_shows_conda_variables_but_not_secrets_or_proxies(
     assert "tok-12345" not in out and "pw-777" not in out
 
 
+@pytest.mark.parametrize("args", [["--json"], ["-a"], [], ["--system"]])
+def test_no_view_shows_a_token_or_password_held_in_a_variable(
+        manager: PluginManager, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    monkeypatch.setenv("CONDA_CHANNELS", "http://host.example/t/tk-9a8b7c/chan")
+    monkeypatch.setenv("MIRROR_PATH", "https://bob:pw-5x5x5@mirror.example/x")
+    set_config(load_config(env=dict(os.environ), files=[]))
+    assert main(["info", *args]) == 0
+    out = capsys.readouterr().out
+    assert "tk-9a8b7c" not in out and "pw-5x5x5" not in out
+    if args != []:  # the summary block lists no variables
+        assert "http://host.example/t/<TOKEN>/chan" in out
+        assert "https://***:***@mirror.example/x" in out
+
+
 def test_user_agent_names_microconda_requests_and_python(manager: PluginManager) -> None:
     agent = info.info_dict(config())["user_agent"]
-    assert agent.startswith("microconda/0.1.0 requests/")
+    assert " microconda/0.1.0 requests/" in agent
     assert f"/{sys.version_info[0]}.{sys.version_info[1]}" in agent
 
 

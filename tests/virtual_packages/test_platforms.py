@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from kernel import CONDA_VERSION
 from kernel.config import host_subdir
 from plugins.virtual_packages import archspec as archspec_plugin
 from plugins.virtual_packages import glibc, linux, osx, win
-from plugins.virtual_packages.conda import CONDA_COMPAT_VERSION
 
 from .conftest import Resolve
 
@@ -52,7 +52,7 @@ def test_cross_targets(resolve: Resolve, subdir: str, present: set[str],
     found = resolve(subdir)
     assert set(found) & OS_PACKAGES == present
     assert found["__archspec"].build == archspec
-    assert found["__conda"].version == CONDA_COMPAT_VERSION
+    assert found["__conda"].version == CONDA_VERSION
     assert all(p.subdir == subdir for p in found.values())
 
 
@@ -163,5 +163,5 @@ def test_archspec_falls_back_when_detection_fails(monkeypatch: pytest.MonkeyPatc
 
 def test_conda_reports_the_compatible_conda_version(resolve: Resolve) -> None:
     found = resolve(CONDA_OVERRIDE_CONDA="1.0")
-    assert (found["__conda"].version, found["__conda"].build) == (CONDA_COMPAT_VERSION, "0")
-    assert int(CONDA_COMPAT_VERSION.split(".")[0]) >= 23
+    assert (found["__conda"].version, found["__conda"].build) == (CONDA_VERSION, "0")
+    assert int(CONDA_VERSION.split(".")[0]) >= 23

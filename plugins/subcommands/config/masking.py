@@ -1,9 +1,10 @@
 """Keep secrets out of what ``conda config`` prints.
 
-URL credentials (``scheme://user:password@``) and anaconda.org tokens (``/t/<token>/``)
-are masked wherever they appear in a string; every value under a key whose name says it
-holds a secret (``token``, ``password``, ``secret``, ``api_key``, ``credentials``…) is
-replaced whole.
+URL credentials (``scheme://user:password@``), anaconda.org tokens (``/t/<token>/``) and
+``?token=``-style query values are masked wherever they appear in a string; every value
+under a key whose name says it holds a secret (``token``, ``password``, ``secret``,
+``api_key``, ``credentials``…) is replaced whole. ``conda info`` masks its values with
+:func:`mask_text` too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 MASK = "***"
 _USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<userinfo>[^/@\s]+)@", re.I)
 _TOKEN = re.compile(r"/t/[^/\s]+")
+_QUERY = re.compile(r"(?i)([?&](?:token|access_token|api_key|apikey|password|sig)=)[^&#\s]+")
 _SECRET_KEY = re.compile(r"token|passw(or)?d|secret|api_?key|credential|private_?key", re.I)
 
 
@@ -27,7 +29,7 @@ def mask_text(text: str) -> str:
     text = _USERINFO.sub(
         lambda m: f"{m['scheme']}{MASK}:{MASK}@" if ":" in m["userinfo"] else
         f"{m['scheme']}{MASK}@", text)
-    return _TOKEN.sub("/t/<TOKEN>", text)
+    return _QUERY.sub(rf"\1{MASK}", _TOKEN.sub("/t/<TOKEN>", text))
 
 
 def mask(value: Any, key: str = "", *, secret: bool = False) -> Any:
