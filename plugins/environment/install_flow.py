@@ -185,6 +185,18 @@ def explicit_records(urls: Sequence[str]) -> list[Any]:
     return records
 
 
+def with_channels(exc: PackagesNotFoundError, source: Any, change: Change) -> CondaError:
+    """conda's not-found error for packages the solve could not find: the channels searched,
+    and where to look for others (a remove's missing packages are left as they are)."""
+    from kernel.errors import PackagesNotFoundInChannelsError
+
+    urls = getattr(source, "channel_urls", None)
+    if (isinstance(exc, PackagesNotFoundInChannelsError) or not exc.packages or urls is None
+            or change.specs_to_remove):
+        return exc
+    return PackagesNotFoundInChannelsError(packages=exc.packages, channel_urls=urls())
+
+
 # -- plan, confirm, transact ------------------------------------------------------------------
 
 
@@ -202,7 +214,10 @@ def _final_records(change: Change, installed: Sequence[Any]) -> tuple[list[Any],
     if change.creating and not change.specs_to_add:
         return [], set()  # an empty environment needs no channel
     source = load_source(change)
-    result = solve(change, source, installed)
+    try:
+        result = solve(change, source, installed)
+    except PackagesNotFoundError as exc:
+        raise with_channels(exc, source, change) from None
     final = [r for r in result.records if not str(r.name).startswith("__")]
     forced = {r.name for r in result.link} & {r.name for r in result.unlink}
     return final, forced

@@ -110,17 +110,9 @@ def _plain_name(text: str) -> bool:
 
 
 def not_found(spec: str, channel_urls: list[str]) -> Exception:
-    from kernel.errors import PackagesNotFoundError
-    from kernel.session import redact_url
+    from kernel.errors import PackagesNotFoundInChannelsError
 
-    urls = "\n".join(f"  - {redact_url(u)}" for u in channel_urls)
-    message = ("The following packages are not available from current channels:\n\n"
-               f"  - {spec}\n\nCurrent channels:\n\n{urls}\n\n"
-               "To search for alternate channels that may provide the conda package you're\n"
-               "looking for, navigate to\n\n    https://anaconda.org\n\n"
-               "and use the search bar at the top of the page.\n")
-    return PackagesNotFoundError(message, packages=[spec],
-                                 channel_urls=[redact_url(u) for u in channel_urls])
+    return PackagesNotFoundInChannelsError(packages=[spec], channel_urls=channel_urls)
 
 
 def search(args: argparse.Namespace) -> int:

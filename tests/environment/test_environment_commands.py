@@ -141,7 +141,6 @@ def test_download_only_and_no_deps(conda, recipes: str, tmp_path: Path,
 @pytest.mark.parametrize(("args", "needle"), [
     (("install", "-p", "{prefix}", "dependent[[["), "dependent[[["),
     (("install", "-p", "{missing}", "dependent"), "missing"),
-    (("install", "-p", "{prefix}", "no-such-package"), "no-such-package"),
     (("install", "-p", "{prefix}", "--file", "{missing}"), "missing"),
     (("update", "-p", "{prefix}", "dependent"), "dependent"),
     (("install", "-p", "{prefix}", "dependency", "--override-channels", "-c",
