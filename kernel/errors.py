@@ -8,6 +8,7 @@ command is a bug and is reported as such.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -88,8 +89,45 @@ class ChannelError(CondaError):
     """A channel cannot be reached, is not found, or refuses our credentials."""
 
 
+_SEARCH_ELSEWHERE = ("To search for alternate channels that may provide the conda package "
+                     "you're\nlooking for, navigate to\n\n    https://anaconda.org\n\n"
+                     "and use the search bar at the top of the page.\n")
+
+
+def _dashes(items: Iterable[str]) -> str:
+    return "".join(f"\n  - {item}" for item in items)
+
+
 class PackagesNotFoundError(CondaError):
-    """Requested specs match no record in the channels searched."""
+    """Requested specs match no record in the channels searched.
+
+    Given ``packages`` and ``channel_urls`` (the subdir URLs searched; credentials are
+    masked here), the message is conda's: the packages, ``Current channels:`` and where
+    to look for others, and the JSON object carries ``packages``, ``channel_urls`` and
+    their ``*_formatted`` texts, as conda's does.
+    """
+
+    def __init__(self, message: str = "", *, packages: Iterable[Any] = (),
+                 channel_urls: Iterable[str] = (), **fields: Any):
+        from kernel.session import redact_url
+
+        self.packages = [str(p) for p in packages]
+        self.channel_urls = [redact_url(str(u)) for u in channel_urls]
+        listed, channels = _dashes(self.packages), _dashes(self.channel_urls)
+        if self.channel_urls:
+            message = ("The following packages are not available from current channels:\n"
+                       f"{listed}\n\nCurrent channels:\n{channels}\n\n{_SEARCH_ELSEWHERE}")
+        elif not message:
+            message = f"The following packages are missing from the target environment:\n{listed}\n"
+        if self.packages:
+            fields.update(packages=self.packages, packages_formatted=listed)
+        if self.channel_urls:
+            fields.update(channel_urls=self.channel_urls, channels_formatted=channels)
+        super().__init__(message, **fields)
+
+
+class PackagesNotFoundInChannelsError(PackagesNotFoundError):
+    """conda's name for :class:`PackagesNotFoundError` when channels were searched."""
 
 
 class UnsatisfiableError(CondaError):

@@ -237,3 +237,14 @@ def canonical_name(channel: Channel) -> str:
     if channel.scheme:
         return f"{channel.scheme}://{join_url(channel.location, name)}"
     return join_url(channel.location, name).lstrip("/")
+
+
+def is_non_alias_url_channel(channel: Channel) -> bool:
+    """Whether ``channel`` lives at a location other than the channel alias (or a migrated
+    alias): conda keeps such a channel's URL in a match spec rather than its canonical name,
+    so ``https://repo.anaconda.com/pkgs/main::x`` does not collapse to ``defaults::x``."""
+    if not channel.location:
+        return False
+    settings = resolved(channel._context)
+    return all(a.location != channel.location for a in (settings.alias,
+                                                        *settings.migrated_aliases))

@@ -247,7 +247,13 @@ class ChannelMatch(GlobStrMatch):
         return self._channel
 
     def __str__(self) -> str:
-        return self._channel.name if self._channel is not None else self._raw
+        if self._channel is None:
+            return self._raw
+        from kernel.models.channel_resolve import is_non_alias_url_channel
+
+        if is_non_alias_url_channel(self._channel):  # a URL off the alias stays a URL
+            return self._channel.base_url or self._channel.canonical_name
+        return self._channel.canonical_name
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ChannelMatch):

@@ -64,6 +64,8 @@ def render(components: Mapping[str, Any]) -> str:
                 parts.append(text)
         elif text.endswith(".*"):
             parts.append("=" + text[:-2])
+        elif text == "*":
+            pass  # any version: "numpy", never "numpy="
         elif text.endswith("*"):
             parts.append("=" + text[:-1])
         elif text.startswith("=="):

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from kernel.errors import InvalidMatchSpec
 from kernel.models.channel import Channel
+from kernel.models.channel_resolve import is_non_alias_url_channel
 from kernel.models.channel_url import is_package_file, path_to_url, strip_pkg_extension
 
 # the last "[...]" (a "[" that a "]" follows, up to the last "]"); the same for "(...)"
@@ -27,6 +28,27 @@ _URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://")
 # the shortest version (so the longest build) such that the separator does not follow an
 # operator character and the build has none of "-=,|<>~"
 _VERSION_BUILD = re.compile(r"(.+?)(?<![=!|,<>~])[ =]([^-=,|<>~\n]+)", re.DOTALL)
+
+
+# CEP 26 names: lower-case letters, digits and single "._-" separators, starting with a
+# letter, a digit or one "_" (virtual packages: "__" then the same); globs are not checked
+_NAME_CHARS = re.compile(r"[^a-z0-9._-]")
+_PACKAGE_NAME = re.compile(r"(?:[a-z0-9]|_(?!_))[._-]?(?:[a-z0-9]+(?:[._-]|$))*")
+_VIRTUAL_NAME = re.compile(r"__[a-z0-9][._-]?(?:[a-z0-9]+(?:[._-]|$))*")
+
+
+def check_package_name(name: str, original: str) -> None:
+    """Raise :class:`~kernel.errors.InvalidMatchSpec` unless ``name`` is a valid package name
+    (or a glob); case is ignored, as conda lower-cases names."""
+    if "*" in name:
+        return
+    lowered = name.lower()
+    bad = _NAME_CHARS.findall(lowered)
+    if bad:
+        shown = "".join(dict.fromkeys(bad))
+        raise InvalidMatchSpec(original, f"package name contains invalid characters ({shown})")
+    if not (_PACKAGE_NAME.fullmatch(lowered) or _VIRTUAL_NAME.fullmatch(lowered)):
+        raise InvalidMatchSpec(original, "invalid package name")
 
 
 def split_version_and_build(text: str) -> tuple[str, str | None]:
@@ -66,9 +88,14 @@ def _channel_parts(text: str | None) -> tuple[str | None, str | None]:
     if not text:
         return None, None
     channel = Channel(text)
-    name = channel.name or channel.base_url
+    # a URL elsewhere than the channel alias stays a URL; anything else becomes its
+    # canonical name, so "pkgs/main" is "defaults" as conda prints it
+    if _is_url(text) and is_non_alias_url_channel(channel):
+        name = channel.base_url or channel.canonical_name
+    else:
+        name = channel.canonical_name
     # "*/linux-64::numpy" constrains the subdir only (conda prints it "numpy[subdir=...]")
-    return (None if name == "*" else name), channel.subdir
+    return (None if channel.name == "*" else name), channel.subdir
 
 
 def _is_url(text: str) -> bool:
@@ -146,6 +173,7 @@ def parse_spec_str(spec: str) -> dict[str, Any]:
     name, rest = found.groups() if found else (None, None)
     if name is None:
         raise InvalidMatchSpec(original, f"no package name found in '{spec}'")
+    check_package_name(name, original)
     rest = rest.strip() if rest else rest
     version: str | None = None
     build: str | None = None
@@ -154,8 +182,6 @@ def parse_spec_str(spec: str) -> dict[str, Any]:
             raise InvalidMatchSpec(original, "multiple brackets sections not allowed")
         version, build = split_version_and_build(rest)
         version = sanitize_version(version, build)
-    elif spec[len(name) :] == "=":
-        version = "*"  # "numpy=" is how conda prints "numpy *" (as in "blas=[build=mkl]")
 
     fields: dict[str, Any] = {"name": name}
     if channel is not None:

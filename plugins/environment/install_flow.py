@@ -186,6 +186,36 @@ def explicit_records(urls: Sequence[str]) -> list[Any]:
     return records
 
 
+def metadata_message(change: Change) -> str:
+    """conda's line before the index loads: the channels (canonical names), the platform,
+    ``Collecting package metadata (repodata.json)``."""
+    from kernel.config import get_config
+    from kernel.models import Channel
+    from kernel.session import redact_url
+    from plugins.index.index import resolve_channels, sync_channel_context
+
+    config = get_config()
+    sync_channel_context(config, list(config.subdirs))
+    values = resolve_channels(config, [*change.channels, *spec_channels(change.specs_to_add)],
+                              change.override_channels)
+    names = dict.fromkeys(redact_url(str(Channel(v).canonical_name)) for v in values)
+    listed = "".join(f" - {name}\n" for name in names)
+    return (f"Channels:\n{listed}Platform: {config.subdir}\n"
+            f"Collecting package metadata ({config.repodata_fns[-1]})")
+
+
+def with_channels(exc: PackagesNotFoundError, source: Any, change: Change) -> CondaError:
+    """conda's not-found error for packages the solve could not find: the channels searched,
+    and where to look for others (a remove's missing packages are left as they are)."""
+    from kernel.errors import PackagesNotFoundInChannelsError
+
+    urls = getattr(source, "channel_urls", None)
+    if (isinstance(exc, PackagesNotFoundInChannelsError) or not exc.packages or urls is None
+            or change.specs_to_remove):
+        return exc
+    return PackagesNotFoundInChannelsError(packages=exc.packages, channel_urls=urls())
+
+
 # -- plan, confirm, transact ------------------------------------------------------------------
 
 
@@ -202,8 +232,18 @@ def _final_records(change: Change, installed: Sequence[Any]) -> tuple[list[Any],
         return [*kept, *wanted], (names if change.force_reinstall else set())
     if change.creating and not change.specs_to_add:
         return [], set()  # an empty environment needs no channel
-    source = load_source(change)
-    result = solve(change, source, installed)
+    from kernel import reporting
+
+    if change.source is not None:
+        source = change.source
+    else:
+        with reporting.spinner(metadata_message(change)):
+            source = load_source(change)
+    try:
+        with reporting.spinner("Solving environment"):
+            result = solve(change, source, installed)
+    except PackagesNotFoundError as exc:
+        raise with_channels(exc, source, change) from None
     final = [r for r in result.records if not str(r.name).startswith("__")]
     forced = {r.name for r in result.link} & {r.name for r in result.unlink}
     return final, forced
@@ -300,9 +340,12 @@ def _run_change(change: Change, exists: bool) -> int:
                       removed_specs=specs if change.command == "remove" else [],
                       command_line=sys.argv, progress=not (config.quiet or config.json))
     txn.prepare()
-    _show("Preparing transaction: done\nVerifying transaction: done\n")
+    with reporting.spinner("Preparing transaction"):
+        pass  # everything was fetched and read by prepare()
+    with reporting.spinner("Verifying transaction"):
+        pass  # the transaction verifies as it links; conda's line, for scripts that read it
     _confirm_prelink_messages(txn)
-    txn.execute()
-    _show("Executing transaction: done\n")
+    with reporting.spinner("Executing transaction"):
+        txn.execute()
     _json({"success": True, "prefix": change.prefix, "actions": actions})
     return 0

@@ -41,7 +41,7 @@ def _progress(description: str, total: int | None,
     from kernel import reporting
 
     try:
-        return reporting.progress_bar(description, total)
+        return reporting.progress_bar(description, total, plain_text=f"\n{description}")
     except NoProviderError:
         return nullcontext(lambda n: None)
 
@@ -86,6 +86,8 @@ def fetch_packages(records: Iterable[Any], *, pkgs_dirs: Sequence[str] | None = 
     results: list[CacheEntry | None] = [find_entry(r, pkgs_dirs) for r in wanted]
     todo = [i for i, entry in enumerate(results) if entry is None]
     if not todo:
+        with _progress("Downloading and Extracting Packages", 0, progress):
+            pass  # conda shows the line even when everything is in the cache
         return [e for e in results if e is not None]
     cache = first_writable(pkgs_dirs)
     if fetch_threads is None:

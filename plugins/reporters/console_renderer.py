@@ -135,13 +135,22 @@ class ConsoleRenderer(ReporterRendererBase):
 
     def progress_bar(self, description: str, total: int | None = None,
                      **kwargs: Any) -> AbstractContextManager[Callable[[int], None]]:
-        """One bar of a shared rich display; nothing when quiet or not at a terminal."""
-        return self._bar(description, total)
+        """One bar of a shared rich display; nothing when quiet. Not at a terminal, nothing
+        either, or with ``plain_text`` conda's ``<plain_text>: ...working... done`` line."""
+        return self._bar(description, total, kwargs.get("plain_text"))
 
     @contextmanager
-    def _bar(self, description: str, total: int | None) -> Iterator[Callable[[int], None]]:
-        if _quiet() or not self._fancy():
+    def _bar(self, description: str, total: int | None,
+             plain_text: str | None = None) -> Iterator[Callable[[int], None]]:
+        if _quiet():
             yield _ignore
+            return
+        if not self._fancy():
+            if plain_text is None:
+                yield _ignore
+            else:
+                with self._spin(plain_text, "failed"):
+                    yield _ignore
             return
         progress = self._start_progress()
         task = progress.add_task(description, total=total)

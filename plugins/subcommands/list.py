@@ -78,16 +78,25 @@ def export_header(subdir: str) -> str:
 
 def human_lines(prefix: str, records: Sequence[dict[str, Any]],
                 show_channel_urls: bool | None) -> str:
+    """conda's table: columns at least 23, 15, 15 wide (two spaces apart) that widen to
+    their longest value; the channel is hidden for ``defaults`` unless asked for."""
     from plugins.environment.plan_display import channel_parts
 
-    lines = [f"# packages in environment at {prefix}:", "#",
-             f"# {'Name':<23} {'Version':<15} {'Build':>15}  Channel"]
+    titles = ("Name", "Version", "Build", "Channel")
+    widths = [23, 15, 15, 1]
+    rows = []
     for data in records:
-        line = f"{data['name']:<25} {data['version']:<15} {data['build']:>15}"
         canonical, _ = channel_parts(data)
-        if show_channel_urls or (show_channel_urls is None and canonical != "defaults"):
-            line += f"  {canonical}"
-        lines.append(line.rstrip())
+        shown = show_channel_urls or (show_channel_urls is None and canonical != "defaults")
+        row = (str(data["name"]), str(data["version"]), str(data["build"]),
+               canonical if shown else "")
+        widths = [max(w, len(v)) for w, v in zip(widths, row, strict=True)]
+        rows.append(row)
+    header = "# " + "  ".join(f"{t:<{w}}" for t, w in zip(titles, widths, strict=True))
+    widths[0] += 2  # the header's "# " sits in the name column
+    lines = [f"# packages in environment at {prefix}:", "#", header.rstrip()]
+    lines += ["  ".join(f"{v:<{w}}" for v, w in zip(row, widths, strict=True)).rstrip()
+              for row in rows]
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,7 @@ No match is a :class:`~kernel.errors.PackagesNotFoundError` naming the channels 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kernel import hookimpl
@@ -73,10 +73,30 @@ def pretty_record(record: Any) -> str:
 
 
 def _channel_label(record: Any) -> str:
+    """The record's channel name, as conda's table shows it (``conda-forge``, ``pkgs/main``,
+    ``test-recipes`` for a ``file://`` channel)."""
+    from kernel.models import Channel
     from kernel.session import redact_url
 
     channel = getattr(record, "channel", None)
-    return redact_url(str(getattr(channel, "canonical_name", None) or channel or ""))
+    if channel is not None and not isinstance(channel, Channel):
+        try:
+            channel = Channel(str(channel))
+        except Exception:
+            return redact_url(str(channel))
+    return redact_url(str(getattr(channel, "name", None) or channel or ""))
+
+
+def table_text(rows: Sequence[Sequence[str]], *, locations: bool = False) -> str:
+    """conda's search table: fixed columns (``%-20s %15s %15s  %-20s``) that long values
+    push out, with a ``Location`` column for ``--envs``."""
+    if locations:
+        lines = [f"# {'Name':<13} {'Version':>15} {'Build':>15}  {'Channel':<20} {'Location':<20}"]
+        lines += [f"{n:<15} {v:>15} {b:>15}  {c:<20} {loc:<20}" for n, v, b, c, loc in rows]
+    else:
+        lines = [f"# {'Name':<18} {'Version':>15} {'Build':>15}  {'Channel':<20}"]
+        lines += [f"{n:<20} {v:>15} {b:>15}  {c:<20}" for n, v, b, c in rows]
+    return "\n".join(lines) + "\n"
 
 
 def _dump(record: Any) -> dict[str, Any]:
@@ -103,24 +123,10 @@ def _matches(index: Any, spec: Any) -> list[Any]:
                                         r.build_number, r.build))
 
 
-def _plain_name(text: str) -> bool:
-    import re
-
-    return re.fullmatch(r"[A-Za-z0-9_.-]+", text) is not None
-
-
 def not_found(spec: str, channel_urls: list[str]) -> Exception:
-    from kernel.errors import PackagesNotFoundError
-    from kernel.session import redact_url
+    from kernel.errors import PackagesNotFoundInChannelsError
 
-    urls = "\n".join(f"  - {redact_url(u)}" for u in channel_urls)
-    message = ("The following packages are not available from current channels:\n\n"
-               f"  - {spec}\n\nCurrent channels:\n\n{urls}\n\n"
-               "To search for alternate channels that may provide the conda package you're\n"
-               "looking for, navigate to\n\n    https://anaconda.org\n\n"
-               "and use the search bar at the top of the page.\n")
-    return PackagesNotFoundError(message, packages=[spec],
-                                 channel_urls=[redact_url(u) for u in channel_urls])
+    return PackagesNotFoundInChannelsError(packages=[spec], channel_urls=channel_urls)
 
 
 def search(args: argparse.Namespace) -> int:
@@ -141,11 +147,11 @@ def search(args: argparse.Namespace) -> int:
                            use_index_cache=True if args.use_index_cache else None,
                            virtual=False)
         matches = _matches(index, spec)
-    flexible = f"*{args.match_spec}*"
-    if not matches and not args.skip_flexible_search and _plain_name(args.match_spec):
-        matches = _matches(index, MatchSpec(flexible))
-        if matches and not config.json:
-            reporting.render(f"No match found for: {args.match_spec}. Search: {flexible}")
+    if not matches and not args.skip_flexible_search and spec.get_exact_value("name"):
+        flexible = MatchSpec(spec, name=f"*{spec.name}*")
+        if not config.json:
+            reporting.render(f"No match found for: {spec}. Search: {flexible}")
+        matches = _matches(index, flexible)
     if not matches:
         raise not_found(args.match_spec, index.channel_urls())
     if config.json:
@@ -157,7 +163,7 @@ def search(args: argparse.Namespace) -> int:
         reporting.render("".join(pretty_record(r) for r in matches))
     else:
         rows = [(r.name, str(r.version), r.build, _channel_label(r)) for r in matches]
-        reporting.table(rows, ["# Name", "Version", "Build", "Channel"])
+        reporting.render(table_text(rows))
     return 0
 
 
@@ -214,7 +220,7 @@ def search_envs(spec: Any, config: Any) -> int:
         return 0
     rows = [(r.name, str(r.version), r.build, _channel_label(r), prefix)
             for prefix, recs in results for r in recs]
-    reporting.table(rows, ["# Name", "Version", "Build", "Channel", "Location"])
+    reporting.render(table_text(rows, locations=True))
     return 0
 
 

@@ -102,12 +102,13 @@ def test_no_match(search_env: Any, server: ChannelServer,
                   capsys: pytest.CaptureFixture[str]) -> None:
     assert search_env("numpyx") == 1
     err = capsys.readouterr().err
-    assert err.startswith("PackagesNotFoundError: The following packages are not available "
-                          "from current channels:")
+    assert err.startswith("PackagesNotFoundInChannelsError: The following packages are not "
+                          "available from current channels:")
     assert "  - numpyx" in err and f"  - {server.url}/index2/linux-64" in err
     assert search_env("numpyx", "--json") == 1
     data = json.loads(capsys.readouterr().out)
-    assert data["exception_name"] == "PackagesNotFoundError"
+    assert data["exception_name"] == "PackagesNotFoundInChannelsError"
+    assert data["packages"] == ["numpyx"] and data["channel_urls"][0].endswith("linux-64")
 
 
 def test_offline(search_env: Any, server: ChannelServer,

@@ -56,6 +56,25 @@ def test_missing_virtual_package_names_what_the_system_has(backend) -> None:
     assert info.value.fields["conflicts"][0]["package"] == "__glibc"
 
 
+def test_run_constrained_clash_names_the_constrained_package(backend) -> None:
+    from tests.solver.channels import MemorySource
+
+    def raw(name: str, version: str, **extra):
+        return {"name": name, "version": version, "build": "0", "build_number": 0,
+                "depends": [], "subdir": "noarch", **extra}
+
+    source = MemorySource([("local", {"noarch": {
+        "dependency-1.0-0.tar.bz2": raw("dependency", "1.0"),
+        "dependency-2.0-0.tar.bz2": raw("dependency", "2.0"),
+        "run_constrained-1.0-0.tar.bz2": raw("run_constrained", "1.0",
+                                             constrains=["dependency >=2.0"])}})])
+    with pytest.raises(UnsatisfiableError) as info:
+        backend(request_for(source, ["run_constrained", "dependency 1.0"]))
+    (conflict,) = info.value.fields["conflicts"]
+    assert conflict["package"] == "dependency"
+    assert "run_constrained → constrains dependency[version='>=2.0']" in info.value.message
+
+
 def test_sudoku_conflict_is_narrowed_to_one_cell(backend, sudoku) -> None:
     # the puzzle has no solution with 1 in cell (0, 1); py-rattler agrees
     with pytest.raises(UnsatisfiableError) as info:

@@ -21,8 +21,8 @@ from plugins.reporters import console as console_backend
 from plugins.reporters import json as json_backend
 from plugins.subcommands import plugins
 
-THIRD_PARTY = {"name": "hello", "value": "no_such_module_for_microconda_tests",
-               "dist": "microconda-hello", "version": "1.0"}
+THIRD_PARTY = {"name": "fake-thirdparty", "value": "no_such_module_for_microconda_tests",
+               "dist": "microconda-fake-thirdparty", "version": "1.0"}
 
 
 class TwoHooks:
@@ -75,16 +75,16 @@ def test_registered_plugins_are_active(manager: PluginManager,
 def test_a_plugin_that_failed_to_import_is_failed_with_its_error(
         manager: PluginManager, capsys: pytest.CaptureFixture[str]) -> None:
     manager.load_entrypoints(entry_points=[THIRD_PARTY])
-    entry = listed(capsys)["hello"]
+    entry = listed(capsys)["fake-thirdparty"]
     assert (entry["status"], entry["distribution"], entry["version"]) == (
-        "failed", "microconda-hello", "1.0")
+        "failed", "microconda-fake-thirdparty", "1.0")
     assert "no_such_module_for_microconda_tests" in entry["error"]
 
 
 def test_a_third_party_plugin_under_no_plugins_is_blocked(
         manager: PluginManager, capsys: pytest.CaptureFixture[str]) -> None:
     manager.load_entrypoints(entry_points=[THIRD_PARTY], block_third_party=True)
-    entry = listed(capsys)["hello"]
+    entry = listed(capsys)["fake-thirdparty"]
     assert (entry["status"], entry["hooks"]) == ("blocked", [])
 
 

@@ -91,7 +91,8 @@ def minimal_conflict(pool: Pool, reqs: Sequence[Req], budget_s: float = 10.0) ->
 
 class Closure:
     """What one spec forces: for each name it certainly needs, the allowed candidates and
-    the chain of specs that led there."""
+    the chain of specs that led there; for each name it constrains (``run_constrained``)
+    without needing it, the candidates allowed should that name be installed."""
 
     def __init__(self, pool: Pool, req: Req) -> None:
         self.req = req
@@ -99,6 +100,7 @@ class Closure:
         self.allowed: dict[str, set[int]] = {name: set(pool.matches(req.dep))}
         self.chain: dict[str, list[str]] = {name: [str(req.dep.spec)]}
         self.dead: list[tuple[str, list[str]]] = []
+        self.limits: dict[str, tuple[set[int], list[str]]] = {}
         todo = deque([name])
         while todo:
             current = todo.popleft()
@@ -106,15 +108,23 @@ class Closure:
             if not members or len(self.chain[current]) > 12:
                 continue
             shared: dict[str, dict[str, Dep]] = {}
+            bounds: dict[str, dict[str, Dep]] = {}
             for n, i in enumerate(members):
                 names: dict[str, dict[str, Dep]] = {}
+                limits: dict[str, dict[str, Dep]] = {}
                 for d in pool.depends(i):
-                    if not d.optional and d.spec is not None:
-                        names.setdefault(d.name, {})[d.key] = d
+                    if d.spec is not None:
+                        (limits if d.optional else names).setdefault(d.name, {})[d.key] = d
                 if n == 0:
-                    shared = names
+                    shared, bounds = names, limits
                 else:
                     shared = {k: {**v, **names[k]} for k, v in shared.items() if k in names}
+                    bounds = {k: {**v, **limits[k]} for k, v in bounds.items() if k in limits}
+            for dname, deps in sorted(bounds.items()):
+                if dname not in self.limits:
+                    cand = set().union(*(pool.matches(d) for d in deps.values()))
+                    text = " | ".join(sorted(str(d.spec) for d in deps.values()))
+                    self.limits[dname] = cand, [*self.chain[current], f"constrains {text}"]
             for dname, deps in sorted(shared.items()):
                 cand = set().union(*(pool.matches(d) for d in deps.values()))
                 text = " | ".join(sorted(str(d.spec) for d in deps.values()))
@@ -131,6 +141,13 @@ class Closure:
                     todo.append(dname)
                 else:
                     self.dead.append((dname, self.chain[dname]))
+
+
+    def reach(self) -> dict[str, tuple[set[int], list[str]]]:
+        """Every name this spec needs or constrains: its allowed candidates and chain."""
+        found = dict(self.limits)
+        found.update((n, (self.allowed[n], self.chain[n])) for n in self.allowed)
+        return found
 
 
 def _system(pool: Pool, name: str) -> str:
@@ -158,17 +175,19 @@ def describe(pool: Pool, core: Sequence[Req]) -> tuple[str, dict[str, Any]]:
             lines.append(f"  - {' → '.join(chain)}: {reason}")
             conflicts.append({"package": dname, "chains": [chain], "reason": reason})
     if not conflicts and len(closures) > 1:
+        reaches = [cl.reach() for cl in closures]
+        needed = set().union(*(cl.allowed for cl in closures))
         best: tuple[int, str] | None = None
-        for name in set.intersection(*(set(cl.allowed) for cl in closures)) or ():
-            if not set.intersection(*(cl.allowed[name] for cl in closures)):
-                size = sum(len(cl.chain[name]) for cl in closures)
+        for name in set.intersection(*(set(r) for r in reaches)) & needed:
+            if not set.intersection(*(r[name][0] for r in reaches)):
+                size = sum(len(r[name][1]) for r in reaches)
                 if best is None or (size, name) < best:
                     best = (size, name)
         if best is None:
-            best = _pairwise(closures)
+            best = _pairwise(closures, reaches, needed)
         if best is not None:
             name = best[1]
-            chains = [cl.chain[name] for cl in closures if name in cl.chain]
+            chains = [r[name][1] for r in reaches if name in r]
             lines.extend(f"  - {' → '.join(ch)}" for ch in chains)
             conflicts.append({"package": name, "chains": chains,
                               "reason": f"no {name} satisfies all of these"})
@@ -185,14 +204,16 @@ def describe(pool: Pool, core: Sequence[Req]) -> tuple[str, dict[str, Any]]:
     return message, {"specs": specs, "conflicts": conflicts, "hints": hints}
 
 
-def _pairwise(closures: Sequence[Closure]) -> tuple[int, str] | None:
+def _pairwise(closures: Sequence[Closure], reaches: Sequence[dict[str, Any]],
+              needed: set[str]) -> tuple[int, str] | None:
     best: tuple[int, str] | None = None
     for a in range(len(closures)):
         for b in range(a + 1, len(closures)):
-            ca, cb = closures[a], closures[b]
-            for name in ca.allowed.keys() & cb.allowed.keys():
-                if not ca.allowed[name] & cb.allowed[name]:
-                    size = len(ca.chain[name]) + len(cb.chain[name])
+            ra, rb = reaches[a], reaches[b]
+            both = closures[a].allowed.keys() | closures[b].allowed.keys()
+            for name in ra.keys() & rb.keys() & needed & both:
+                if not ra[name][0] & rb[name][0]:
+                    size = len(ra[name][1]) + len(rb[name][1])
                     if best is None or (size, name) < best:
                         best = (size, name)
     return best

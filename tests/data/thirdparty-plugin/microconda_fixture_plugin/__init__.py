@@ -1,5 +1,9 @@
 """A third party's plugin: one subcommand, a virtual package, pre/post commands, a reporter
-backend and a setting, all added without touching microconda's kernel."""
+backend and a setting, all added without touching microconda's kernel.
+
+Built like the ``hello`` example of docs/plugins.md, but every name is its own
+(``fixture-greet``, ``fixture_vp``, ``fixture-shout``, ``fixture_greeting``), so the suite
+still passes when a developer has that example, or any plugin, installed beside it."""
 
 from __future__ import annotations
 
@@ -24,11 +28,11 @@ def _configure(parser: Any) -> None:
     parser.add_argument("who", nargs="?", default="world")
 
 
-def _hello(args: Any) -> int:
+def _greet(args: Any) -> int:
     from kernel import reporting
     from kernel.config import get_config
 
-    greeting = get_config().plugins.greeting
+    greeting = get_config().plugins.fixture_greeting
     reporting.render({"greeting": f"{greeting}, {args.who}!"})
     return 0
 
@@ -40,33 +44,33 @@ class Shout(ReporterRendererBase):
 
 @hookimpl
 def conda_subcommands():
-    yield CondaSubcommand(name="hello", summary="Greet someone.", action=_hello,
+    yield CondaSubcommand(name="fixture-greet", summary="Greet someone.", action=_greet,
                           configure_parser=_configure)
 
 
 @hookimpl
 def conda_virtual_packages():
-    yield CondaVirtualPackage(name="hello_vp", version="1.0", build="0")
+    yield CondaVirtualPackage(name="fixture_vp", version="1.0", build="0")
 
 
 @hookimpl
 def conda_pre_commands():
-    yield CondaPreCommand(name="hello-pre", run_for={"hello"},
+    yield CondaPreCommand(name="fixture-pre", run_for={"fixture-greet"},
                           action=lambda cmd: print(f"pre:{cmd}", file=sys.stderr))
 
 
 @hookimpl
 def conda_post_commands():
-    yield CondaPostCommand(name="hello-post", run_for={"hello"},
+    yield CondaPostCommand(name="fixture-post", run_for={"fixture-greet"},
                            action=lambda cmd: print(f"post:{cmd}", file=sys.stderr))
 
 
 @hookimpl
 def conda_reporter_backends():
-    yield CondaReporterBackend(name="shout", description="Upper-case JSON.", renderer=Shout)
+    yield CondaReporterBackend(name="fixture-shout", description="Upper-case JSON.", renderer=Shout)
 
 
 @hookimpl
 def conda_settings():
-    yield CondaSetting(name="greeting", description="What hello says.",
+    yield CondaSetting(name="fixture_greeting", description="What fixture-greet says.",
                        parameter=PrimitiveParameter("hello", str))
