@@ -33,9 +33,10 @@ def test_prelink_block_is_printed_between_verify_and_execute(conda, recipes: str
     prefix = tmp_path / "env"
     done = conda("create", "-p", prefix, "-y", "pre_link_messages_package")
     assert done.code == 0, done.err
-    verified = done.out.index("Verifying transaction: done\n") + len(
-        "Verifying transaction: done\n")
-    assert done.out[verified:].startswith(BLOCK + "Executing transaction: done\n")
+    verify_line = "Verifying transaction: ...working... done\n"
+    verified = done.out.index(verify_line) + len(verify_line)
+    assert done.out[verified:].startswith(
+        BLOCK + "Executing transaction: ...working... done\n")
     assert (prefix / "conda-meta").is_dir()
 
 
