@@ -10,8 +10,11 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up cost)
 
 __version__ = "0.1.0"
-#: The pluggy project name and the entry-point group, the same as conda's.
+#: The pluggy project name and the entry-point group of third-party plugins, as conda's.
 PROJECT_NAME = "conda"
+#: The entry-point group of microconda's own plugins: only microconda reads it, so a real
+#: conda that sees microconda's distribution is never offered them.
+BUILTIN_GROUP = "microconda.plugins"
 
 if TYPE_CHECKING:
     import pluggy

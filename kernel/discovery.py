@@ -1,6 +1,7 @@
 """Entry-point discovery, cached across runs, and the hook map that makes loading lazy.
 
-The first run after the installed distributions change lists the ``conda`` group with
+The first run after the installed distributions change lists a group (``microconda.plugins``
+for the built-ins, ``conda`` for third parties) with
 stevedore (and the distribution of each entry point, for provenance) and caches the list
 under ``$XDG_CACHE_HOME/microconda/``, keyed on the interpreter, ``sys.path`` and the
 modification times of the directories on it. After a run that imported every plugin, a
@@ -44,8 +45,8 @@ def _cache_key() -> str:
     return f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}{len(raw):x}"
 
 
-def cache_file(kind: str = "entry-points") -> Path:
-    return _cache_dir() / f"{kind}-{_cache_key()}.json"
+def cache_file(kind: str = "entry-points", group: str = "conda") -> Path:
+    return _cache_dir() / f"{kind}-{group}-{_cache_key()}.json"
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -95,7 +96,7 @@ def discover_with_stevedore(group: str) -> list[dict[str, str]]:
 
 def discover(group: str) -> list[dict[str, str]]:
     """The group's entry points as ``{name, value, dist, version}``, cached across runs."""
-    path = cache_file()
+    path = cache_file(group=group)
     cached = _read_json(path, group)
     if isinstance(cached, list):
         return cached
@@ -113,7 +114,7 @@ def _mtime(path: str | None) -> int | None:
 
 def read_hook_map(group: str) -> dict[str, dict[str, Any]]:
     """Recorded plugins whose module file is unchanged: name -> {value, hooks, commands}."""
-    data = _read_json(cache_file("hooks"), group)
+    data = _read_json(cache_file("hooks", group), group)
     if not isinstance(data, dict):
         return {}
     return {name: entry for name, entry in data.items()
@@ -122,7 +123,8 @@ def read_hook_map(group: str) -> dict[str, dict[str, Any]]:
 
 
 def write_hook_map(group: str, entries: dict[str, dict[str, Any]]) -> None:
-    _write_json(cache_file("hooks"), {"version": CACHE_VERSION, "group": group, "data": entries})
+    _write_json(cache_file("hooks", group),
+                {"version": CACHE_VERSION, "group": group, "data": entries})
 
 
 def hook_map_entry(module: Any, value: str, hooks: list[str],

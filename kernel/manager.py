@@ -1,6 +1,7 @@
 """The plugin manager: entry-point discovery (stevedore, cached), registration, dispatch.
 
-Every plugin, built-in or third-party, is an entry point in the group ``conda``. The first
+Every plugin is an entry point: microconda's own in the group ``microconda.plugins``, which
+only microconda reads, third parties' in conda's group ``conda`` (loaded second). The first
 run after the installed distributions change discovers them with stevedore and writes a
 small cache keyed on ``sys.path`` and the modification times of its entries; later runs
 import the cached modules directly, so a warm start costs only the plugin modules.
@@ -22,7 +23,7 @@ from typing import Any
 import attrs
 import pluggy
 
-from kernel import PROJECT_NAME
+from kernel import BUILTIN_GROUP, PROJECT_NAME
 from kernel.discovery import discover, hook_map_entry, read_hook_map, write_hook_map
 from kernel.errors import NoProviderError, PluginError
 from kernel.hookspecs import CondaSpecs
@@ -88,7 +89,7 @@ class PluginManager(pluggy.PluginManager):
             self._results.clear()
         return registered
 
-    def load_entrypoints(self, group: str = PROJECT_NAME, *, block_third_party: bool = False,
+    def load_entrypoints(self, group: str = BUILTIN_GROUP, *, block_third_party: bool = False,
                          entry_points: Iterable[dict[str, str]] | None = None,
                          lazy: bool = False) -> int:
         """Register the plugins of ``group``; returns how many were imported now.
@@ -257,7 +258,9 @@ def get_plugin_manager() -> PluginManager:
         from kernel.config import get_config
 
         manager = PluginManager()
-        manager.load_entrypoints(block_third_party=bool(get_config().no_plugins), lazy=True)
+        no_plugins = bool(get_config().no_plugins)
+        for group in (BUILTIN_GROUP, PROJECT_NAME):
+            manager.load_entrypoints(group, block_third_party=no_plugins, lazy=True)
         _manager = manager
     return _manager
 
