@@ -151,7 +151,7 @@ class PluginManager(pluggy.PluginManager):
                 continue  # a plugin that cannot say its commands is always imported
             entry = hook_map_entry(sys.modules.get(info.value.partition(":")[0].strip()),
                                    info.value, hooks, commands)
-            if entry is not None:
+            if entry is not None and hooks:  # a plugin with no hook acts on import: never defer
                 entries[name] = entry
         write_hook_map(group, entries)
 
