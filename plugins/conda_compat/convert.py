@@ -122,10 +122,10 @@ def _exporter(record: Any, plugin: str) -> Any:
 
 
 def _specifier(record: Any, plugin: str) -> Any:
-    from plugins.conda_compat.environments import spec_function
+    from plugins.conda_compat.environments import NamedSpecifier, spec_function
 
-    return ours.CondaEnvironmentSpecifier(name=record.name,
-                                          environment_spec=spec_function(record))
+    return NamedSpecifier(name=record.name, environment_spec=spec_function(record),
+                          default_filenames=tuple(record.default_filenames))
 
 
 def _extractor(record: Any, plugin: str) -> Any:

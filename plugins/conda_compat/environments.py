@@ -10,6 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+
+from kernel.types import CondaEnvironmentSpecifier
+
+
+@attrs.frozen
+class NamedSpecifier(CondaEnvironmentSpecifier):  # type: ignore[misc]
+    """microconda's record plus conda's ``default_filenames``, read first when detecting."""
+
+    default_filenames: tuple[str, ...] = ()
+
 
 def to_conda(environment: Any) -> Any:
     """conda's ``Environment`` for microconda's ``environment``."""
@@ -57,7 +68,7 @@ class _Spec:
     """microconda's view of a conda ``EnvironmentSpecBase`` for one file."""
 
     def __init__(self, spec_class: type, filename: str, detect: bool):
-        self._spec = spec_class(filename=filename)
+        self._spec = spec_class(filename)
         self._filename = filename
         self._detect = detect
 

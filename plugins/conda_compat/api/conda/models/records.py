@@ -1,6 +1,6 @@
 """``conda.models.records``: microconda's records with the few members conda adds.
 
-``channel_name`` (the channel's canonical name) and ``from_objects`` (a record from others
+``channel_name`` (the channel's canonical name), ``get``/``dump`` and ``from_objects`` (a record from others
 plus overrides, as conda's entities build one) are what plugins read beyond the fields.
 :func:`as_conda` gives a record of these classes for any record or record-shaped dict.
 """
@@ -26,6 +26,13 @@ class _CondaMembers:
     def channel_name(self) -> str | None:
         channel = self.channel
         return getattr(channel, "canonical_name", None) if channel is not None else None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A field's value (conda's entities allow ``record.get("md5")``)."""
+        return getattr(self, key, default)
+
+    def dump(self) -> dict[str, Any]:
+        return self.to_json()  # type: ignore[attr-defined, no-any-return]
 
     @classmethod
     def from_objects(cls, *objects: Any, **overrides: Any) -> Any:

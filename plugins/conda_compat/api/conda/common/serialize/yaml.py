@@ -16,6 +16,7 @@ def _yaml() -> Any:
     parser = YAML(typ="rt")
     parser.indent(mapping=2, offset=2, sequence=4)
     parser.default_flow_style = False
+    parser.sort_base_mapping_type_on_output = False
     return parser
 
 
