@@ -3,8 +3,9 @@
 :func:`read_environment` asks every ``conda_environment_specifiers`` record (or the one
 named by ``--env-spec``) whether it can handle a file and reads it with the first that
 can (first the one whose ``default_filenames`` pattern, if it declares any, matches the
-file's name, as conda does); :func:`pick_exporter` finds a ``conda_environment_exporters`` record by name or alias,
-or by one of its ``default_filenames``.
+file's name, as conda does); :func:`pick_exporter` finds a ``conda_environment_exporters``
+record by name or alias, or by one of its ``default_filenames`` (patterns such as
+``*.cdx.json``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """``conda.models.records``: microconda's records with the few members conda adds.
 
-``channel_name`` (the channel's canonical name), ``get``/``dump`` and ``from_objects`` (a record from others
-plus overrides, as conda's entities build one) are what plugins read beyond the fields.
+``channel_name`` (the channel's canonical name), ``get``/``dump`` and ``from_objects`` (a
+record from others plus overrides, as conda's entities build one) are what plugins read
+beyond the fields.
 :func:`as_conda` gives a record of these classes for any record or record-shaped dict.
 """
 
