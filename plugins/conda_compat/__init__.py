@@ -42,7 +42,7 @@ def provided() -> bool:
     """Whether ``import conda`` gives (or would give) our adapters rather than a real conda."""
     module = sys.modules.get("conda")
     if module is not None:
-        return bool(getattr(module, "__file__", "") or "").startswith(API_DIR)
+        return str(getattr(module, "__file__", "") or "").startswith(API_DIR)
     return PathFinder.find_spec("conda") is None
 
 
