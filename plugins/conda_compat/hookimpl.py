@@ -44,15 +44,12 @@ def _adapt(function: Callable[..., Any], marker: Any) -> Callable[..., Any]:
     module = getattr(function, "__module__", "") or "plugin"
 
     def records(*args: Any) -> Iterator[Any]:
-        from kernel.errors import CondaError
         from plugins.conda_compat.convert import convert
 
         try:
             produced = list(function(*args) or ())
             return iter([convert(hook, record, module) for record in produced])
-        except CondaError:
-            raise
-        except Exception as exc:
+        except Exception as exc:  # an unprovided conda API included
             warn(function, hook, exc)
             return iter(())
 
