@@ -2,6 +2,8 @@
 
 A conda-API plugin builds these; :mod:`plugins.conda_compat.convert` turns each into
 microconda's record when the hook runs, adapting call conventions where they differ.
+Building a dataclass costs a fraction of a millisecond, so the records most plugins use are
+defined here and the rest in :mod:`conda.plugins._rare_types`, imported on first use.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any, ClassVar
 from conda.auxlib import NULL
 from plugins.conda_compat.missing import missing_attributes
 
-__all__ = [  # noqa: F822  (ChannelAuthBase is built on first use, see __getattr__)
+__all__ = [  # noqa: F822  (the rare records are defined on first use, see __getattr__)
     "ChannelAuthBase", "ChannelNameMixin", "CondaAuthHandler", "CondaEnvironmentExporter",
     "CondaEnvironmentSpecifier", "CondaErrorHint", "CondaExceptionEvent",
     "CondaExceptionObserver", "CondaHealthCheck", "CondaPackageExtractor", "CondaPlugin",
@@ -25,7 +27,6 @@ __all__ = [  # noqa: F822  (ChannelAuthBase is built on first use, see __getattr
     "CondaSubcommand", "CondaVirtualPackage", "EnvironmentFormat", "EnvironmentSpecBase",
     "ReporterRendererBase",
 ]
-
 
 @dataclass
 class CondaPlugin:
@@ -57,112 +58,10 @@ class CondaVirtualPackage(CondaPlugin):
 
 
 @dataclass
-class CondaSolver(CondaPlugin):
-    backend: type
-
-
-@dataclass
-class CondaPreCommand(CondaPlugin):
-    action: Callable[[str], None]
-    run_for: set[str]
-
-
-@dataclass
-class CondaPostCommand(CondaPlugin):
-    action: Callable[[str], None]
-    run_for: set[str]
-
-
-class ChannelNameMixin:
-    def __init__(self, channel_name: str, *args: Any, **kwargs: Any):
-        self.channel_name = channel_name
-        super().__init__(*args, **kwargs)
-
-
-def __getattr__(name: str) -> Any:
-    if name == "ChannelAuthBase":  # requests is imported only by plugins that need it
-        from requests.auth import AuthBase
-
-        base = type("ChannelAuthBase", (ChannelNameMixin, AuthBase), {"__module__": __name__})
-        globals()["ChannelAuthBase"] = base
-        return base
-    return _missing(name)
-
-
-_missing = missing_attributes(__name__)
-
-
-@dataclass
-class CondaAuthHandler(CondaPlugin):
-    handler: type
-
-
-@dataclass
-class CondaHealthCheck(CondaPlugin):
-    action: Callable[[str, bool], None]
-    fixer: Callable[..., int] | None = None
-    summary: str | None = None
-    fix: str | None = None
-
-
-@dataclass
-class CondaPreSolve(CondaPlugin):
-    action: Callable[[frozenset[Any], frozenset[Any]], None]
-
-
-@dataclass
-class CondaPostSolve(CondaPlugin):
-    action: Callable[[str, tuple[Any, ...], tuple[Any, ...]], None]
-
-
-@dataclass
 class CondaSetting(CondaPlugin):
     description: str
     parameter: Any
     aliases: tuple[str, ...] = tuple()
-
-
-class ReporterRendererBase(ABC):
-    def render(self, data: Any, **kwargs: Any) -> str:
-        return str(data)
-
-    @abstractmethod
-    def detail_view(self, data: dict[str, Any], **kwargs: Any) -> str: ...
-
-    @abstractmethod
-    def envs_list(self, data: Any, **kwargs: Any) -> str: ...
-
-
-@dataclass
-class CondaReporterBackend(CondaPlugin):
-    description: str
-    renderer: type
-
-
-@dataclass
-class CondaRequestHeader(CondaPlugin):
-    value: str
-
-
-@dataclass(frozen=True)
-class CondaErrorHint:
-    text: str
-    hint_code: str
-
-
-@dataclass
-class CondaPreTransactionAction(CondaPlugin):
-    action: type
-
-
-@dataclass
-class CondaPostTransactionAction(CondaPlugin):
-    action: type
-
-
-@dataclass
-class CondaPrefixDataLoader(CondaPlugin):
-    loader: Callable[..., Any]
 
 
 class EnvironmentSpecBase(ABC):
@@ -219,32 +118,19 @@ class CondaEnvironmentExporter(CondaPlugin):
             raise PluginError(f"Exactly one of export or multiplatform_export must be set "
                               f"for exporter {self.name!r}")
 
-
-@dataclass
-class CondaPackageExtractor(CondaPlugin):
-    extensions: list[str]
-    extract: Callable[[Any, Any], None]
+_COMMON = {"CondaPlugin", "CondaSubcommand", "CondaVirtualPackage", "CondaSetting",
+           "EnvironmentSpecBase", "EnvironmentFormat", "CondaEnvironmentSpecifier",
+           "CondaEnvironmentExporter"}
 
 
-@dataclass(frozen=True)
-class CondaExceptionEvent:
-    exc_type: type[BaseException]
-    exc_value: BaseException
-    exc_traceback: Any
-    argv: tuple[str, ...] | None = None
-    conda_version: str | None = None
-    return_code: int | None = None
-    active_prefix: str | None = None
-    target_prefix: str | None = None
-    channels: tuple[str, ...] | None = None
-    subdir: str | None = None
-    offline: bool | None = None
-    dry_run: bool | None = None
-    quiet: bool | None = None
-    json: bool | None = None
+def __getattr__(name: str) -> Any:
+    if name in __all__ and name not in _COMMON:
+        from conda.plugins import _rare_types
+
+        value = getattr(_rare_types, name)
+        globals()[name] = value
+        return value
+    return _missing(name)
 
 
-@dataclass
-class CondaExceptionObserver(CondaPlugin):
-    hook: Callable[[CondaExceptionEvent], None]
-    watch_for: set[str]
+_missing = missing_attributes(__name__)
