@@ -1,10 +1,8 @@
 """The plugin manager: entry-point discovery (stevedore, cached), registration, dispatch.
 
-Every plugin is an entry point: microconda's own in the group ``microconda.plugins``, which
-only microconda reads, third parties' in conda's group ``conda`` (loaded second). The first
-run after the installed distributions change discovers them with stevedore and writes a
-small cache keyed on ``sys.path`` and the modification times of its entries; later runs
-import the cached modules directly, so a warm start costs only the plugin modules.
+Every plugin is an entry point: microconda's own in ``microconda.plugins`` (only microconda
+reads it), then third parties' in conda's group ``conda``. Discovery is cached (see
+:mod:`kernel.discovery`), so a warm start costs only the plugin modules it imports.
 
 Failure policy: a third-party plugin that fails to import is one warning naming its
 distribution, and the run goes on; a broken built-in plugin is a hard error. Names are
@@ -123,9 +121,8 @@ class PluginManager(pluggy.PluginManager):
             if info.builtin:
                 raise PluginError(f"built-in plugin {info.provider()} failed to load: "
                                   f"{type(exc).__name__}: {exc}") from exc
-            line = (f"plugin {info.provider()} failed to load and was skipped: "
-                    f"{type(exc).__name__}: {exc}")
-            self.warnings.append(line)
+            self.warnings.append(f"plugin {info.provider()} failed to load and was skipped: "
+                                 f"{type(exc).__name__}: {exc}")
             self.infos[info.name] = attrs.evolve(info, status="failed", error=str(exc))
             return 0
         if self.is_registered(plugin):
@@ -258,9 +255,9 @@ def get_plugin_manager() -> PluginManager:
         from kernel.config import get_config
 
         manager = PluginManager()
-        no_plugins = bool(get_config().no_plugins)
         for group in (BUILTIN_GROUP, PROJECT_NAME):
-            manager.load_entrypoints(group, block_third_party=no_plugins, lazy=True)
+            manager.load_entrypoints(group, block_third_party=bool(get_config().no_plugins),
+                                     lazy=True)
         _manager = manager
     return _manager
 
