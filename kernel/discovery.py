@@ -95,8 +95,7 @@ def discover_with_stevedore(group: str) -> list[dict[str, str]]:
 def discover(group: str) -> list[dict[str, str]]:
     """The group's entry points as ``{name, value, dist, version}``, cached across runs."""
     path = cache_file(group=group)
-    cached = _read_json(path)
-    if isinstance(cached, list):
+    if isinstance(cached := _read_json(path), list):
         return cached
     entry_points = discover_with_stevedore(group)
     _write_json(path, entry_points)

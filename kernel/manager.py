@@ -150,7 +150,8 @@ class PluginManager(pluggy.PluginManager):
                                    info.value, hooks, commands)
             if entry is not None and hooks:  # a plugin with no hook acts on import: never defer
                 entries[name] = entry
-        write_hook_map(group, entries)
+        if entries != known:  # importing only plugins that act on import records nothing new
+            write_hook_map(group, entries)
 
     def _ensure(self, wanted: Callable[[dict[str, Any]], bool] | None = None) -> None:
         """Import the pending plugins ``wanted`` selects (all when ``None``)."""
