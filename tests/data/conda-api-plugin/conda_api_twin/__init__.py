@@ -75,13 +75,14 @@ class Shout(ReporterRendererBase):
 
 
 class TwinSpec(EnvironmentSpecBase):
-    """Reads ``*.twin`` files: ``name`` then one package spec per line."""
+    """Reads ``*.twin`` (and ``twin.yml``) files: ``name`` then one package spec per line."""
 
     def __init__(self, filename=None, **kwargs):
         self.filename = filename
 
     def can_handle(self):
-        return bool(self.filename) and str(self.filename).endswith(".twin")
+        name = os.path.basename(str(self.filename or ""))
+        return name.endswith(".twin") or name == "twin.yml"
 
     @property
     def env(self):
@@ -225,14 +226,14 @@ def conda_prefix_data_loaders():
 @plugins.hookimpl
 def conda_environment_specifiers():
     yield CondaEnvironmentSpecifier(name="twin-file", environment_spec=TwinSpec,
-                                    default_filenames=("env.twin",),
+                                    default_filenames=("*.twin", "twin.yml"),
                                     environment_format=EnvironmentFormat.environment)
 
 
 @plugins.hookimpl
 def conda_environment_exporters():
     yield CondaEnvironmentExporter(name="twin-format", aliases=("twin",),
-                                   default_filenames=("env.twin",), export=_export)
+                                   default_filenames=("*.twin.json",), export=_export)
 
 
 @plugins.hookimpl
