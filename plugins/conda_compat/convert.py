@@ -141,7 +141,6 @@ def _observer(record: Any, plugin: str) -> Any:
             return
         from conda.plugins.types import CondaExceptionEvent
 
-        from kernel import __version__  # noqa: F401  (the runtime is up)
         from kernel.config import get_config
 
         config = get_config()

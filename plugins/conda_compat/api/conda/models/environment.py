@@ -7,7 +7,6 @@ converts between this and microconda's environment model.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,10 +74,6 @@ class Environment:
         return cls(platform=first.platform, config=first.config, name=first.name,
                    prefix=first.prefix, explicit_packages=list(packages.values()),
                    requested_packages=requested)
-
-    @staticmethod
-    def _unique(items: Iterable[Any]) -> list[Any]:
-        return list(dict.fromkeys(items))
 
 
 __getattr__ = missing_attributes(__name__)
