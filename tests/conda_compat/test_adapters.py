@@ -135,3 +135,18 @@ def test_activator_writes_the_activation_script(tmp_path):
     script = PosixActivator(["activate", str(prefix)]).execute()
     assert f"export CONDA_PREFIX='{prefix}'" in script
     assert PosixActivator.script_extension == ".sh"
+
+
+def test_an_activator_subclass_edits_the_variables_as_in_conda(tmp_path, monkeypatch):
+    from conda.activate import PosixActivator
+
+    class NoMetavars(PosixActivator):
+        def get_export_unset_vars(self, export_metavars=True, **kwargs):
+            export, unset = super().get_export_unset_vars(export_metavars=False, **kwargs)
+            return export, [*unset, "CONDA_EXE"]
+
+    prefix = tmp_path / "env"
+    (prefix / "conda-meta").mkdir(parents=True)
+    script = NoMetavars(["activate", str(prefix)]).execute()
+    assert "unset CONDA_EXE" in script and "export CONDA_EXE" not in script
+    assert f"export CONDA_PREFIX='{prefix}'" in script

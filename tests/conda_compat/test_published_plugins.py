@@ -62,11 +62,11 @@ def _installed(prefix: Path) -> list[str]:
 
 def test_spawn_hook_activates_the_environment_in_bash(published, prefix):
     script = (f'eval "$("{published}" -m kernel spawn --hook --shell bash demo)" && '
-              'printf "%s\\n%s\\n" "$CONDA_PREFIX" "${PATH%%:*}"')
+              'printf "%s\\n%s\\n%s\\n" "$CONDA_PREFIX" "${PATH%%:*}" "${CONDA_EXE-unset}"')
     out = subprocess.run(["bash", "--norc", "--noprofile", "-c", script], capture_output=True,
                          text=True, timeout=120, env=dict(os.environ))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines() == [str(prefix), str(prefix / "bin")]
+    assert out.stdout.splitlines() == [str(prefix), str(prefix / "bin"), "unset"]
 
 
 def test_spawn_runs_a_command_inside_the_environment(published, prefix, tmp_path):

@@ -56,7 +56,25 @@ class _Activator:
             plan = activator.reactivate()
         else:
             raise unsupported(f"conda.activate.{type(self).__name__}.execute({verb!r})")
+        if type(self).get_export_unset_vars is not _Activator.get_export_unset_vars:
+            self._let_subclass_edit(plan)
         return str(activator.dialect.render(plan))
+
+    def _let_subclass_edit(self, plan: Any) -> None:
+        """Pass the plan's variables through an overriding ``get_export_unset_vars``, as
+        conda's activators do (conda-spawn's drops ``CONDA_EXE`` and friends there)."""
+        from plugins.shells.activator import conda_exe_vars
+
+        metavars = conda_exe_vars()
+        kwargs = {k.lower(): v for k, v in plan.export.items() if k not in metavars}
+        if plan.path is not None:
+            kwargs["path"] = os.pathsep.join(plan.path)
+        export, unset = self.get_export_unset_vars(
+            export_metavars=any(k in plan.export for k in metavars), **kwargs)
+        if "PATH" in export:
+            plan.path = export.pop("PATH").split(os.pathsep)
+        plan.export = export
+        plan.unset = [*plan.unset, *(n for n in unset if n not in plan.unset)]
 
     # -- conda's helpers ------------------------------------------------------------------
 
