@@ -85,8 +85,12 @@ def _setting(record: Any, plugin: str) -> Any:
 
 
 def _reporter_backend(record: Any, plugin: str) -> Any:
-    renderer = type(record.renderer.__name__, (record.renderer, ours.ReporterRendererBase),
-                    {"__module__": record.renderer.__module__})
+    # conda's progress bars and spinners are objects of its own classes; ours are context
+    # managers, so those two stay microconda's (quiet unless a microconda backend draws them)
+    base = ours.ReporterRendererBase
+    renderer = type(record.renderer.__name__, (record.renderer, base),
+                    {"__module__": record.renderer.__module__,
+                     "progress_bar": base.progress_bar, "spinner": base.spinner})
     return ours.CondaReporterBackend(name=record.name, description=record.description,
                                      renderer=renderer)
 
