@@ -8,6 +8,11 @@ of the median to bare Python's. Every run uses a throw-away HOME, XDG and CONDAR
 user's own configuration neither slows nor speeds anything. Targets (from the architecture
 brief): ``--version`` within 2x bare Python; ``--help`` and ``info --json`` within 120 ms.
 ``shell.bash activate`` is timed only when a ``shell.bash`` command is installed.
+
+``--conda-plugin conda-spawn`` also times ``--help`` in a throw-away venv that sees this
+environment, before and after ``pip install conda-spawn`` (a plugin written for conda, run
+through microconda's conda compatibility layer): the ratio is what the layer costs a run
+that loads such a plugin. It is skipped, saying why, when the package cannot be installed.
 """
 
 from __future__ import annotations
@@ -64,11 +69,48 @@ def has_command(conda: str, name: str, env: dict[str, str]) -> bool:
     return out.returncode == 0 and name in out.stdout.split()
 
 
+def plugin_venv(root: Path) -> Path:
+    """A venv whose ``sys.path`` also holds this environment (microconda); its python."""
+    import site
+    import venv
+
+    venv.EnvBuilder(with_pip=False).create(root)
+    python = root / "bin" / "python"
+    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path("
+                              "'purelib'))"], capture_output=True, text=True, check=True)
+    repo = str(Path(__file__).resolve().parents[1])
+    Path(purelib.stdout.strip(), "parent-env.pth").write_text(
+        "\n".join([*site.getsitepackages(), repo]) + "\n")
+    return python
+
+
+def compare_conda_plugin(package: str, env: dict[str, str], runs: int,
+                         tmp: Path) -> list[tuple[str, float, float, float, str, str]]:
+    """``--help`` without and with ``package`` installed; rows for the table."""
+    python = plugin_venv(tmp / "plugin-venv")
+    argv = [str(python), "-m", "kernel", "--help"]
+    without = time_command(argv, env, runs)
+    install = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
+                              "-q", package], capture_output=True, text=True, check=False)
+    if install.returncode != 0:
+        last = (install.stderr.strip().splitlines() or ["no output"])[-1]
+        print(f"skipped the {package} comparison: cannot install it: {last}")
+        return []
+    with_plugin = time_command(argv, env, runs)
+    base = statistics.median(without)
+    median = statistics.median(with_plugin)
+    return [("--help (venv, no plugin)", min(without), base, 1.0, "-", "-"),
+            (f"--help (+{package})", min(with_plugin), median, median / base,
+             "vs no plugin", "-")]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--conda", default=str(Path(sys.executable).parent / "conda"),
                         help="the conda console script (default: next to this Python)")
+    parser.add_argument("--conda-plugin", metavar="PACKAGE",
+                        help="also time --help with this conda plugin pip-installed")
     args = parser.parse_args(argv)
     if not Path(args.conda).is_file():
         print(f"no conda script at {args.conda}; install microconda first", file=sys.stderr)
@@ -92,9 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 target, ok = f"<= {limit:g} ms", median <= limit
             rows.append((label, min(times), median, ratio, target, "ok" if ok else "MISSED"))
-    print(f"{'command':<28}{'best ms':>9}{'median ms':>11}{'x bare':>8}  {'target':<16}result")
+        if args.conda_plugin:
+            rows += compare_conda_plugin(args.conda_plugin, env, args.runs, Path(tmp))
+    print(f"{'command':<30}{'best ms':>9}{'median ms':>11}{'x bare':>8}  {'target':<16}result")
     for label, best, median, ratio, target, result in rows:
-        print(f"{label:<28}{best:>9.1f}{median:>11.1f}{ratio:>8.2f}  {target:<16}{result}")
+        print(f"{label:<30}{best:>9.1f}{median:>11.1f}{ratio:>8.2f}  {target:<16}{result}")
     print(f"({args.runs} runs each after one warm-up; Python {sys.version.split()[0]}, "
           f"{sys.platform})")
     return 0 if all(r[5] != "MISSED" for r in rows) else 1

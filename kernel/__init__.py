@@ -18,8 +18,11 @@ __version__ = "0.1.0"
 #: tools and packages gate on conda's number. The one place it is written; importing
 #: ``kernel`` costs nothing (docs/commands.md, "Which version").
 CONDA_VERSION = "26.7.1"
-#: The pluggy project name and the entry-point group, the same as conda's.
+#: The pluggy project name and the entry-point group of third-party plugins, as conda's.
 PROJECT_NAME = "conda"
+#: The entry-point group of microconda's own plugins: only microconda reads it, so a real
+#: conda that sees microconda's distribution is never offered them.
+BUILTIN_GROUP = "microconda.plugins"
 
 if TYPE_CHECKING:
     import pluggy

@@ -1,9 +1,9 @@
 """Entry-point discovery, cached across runs, and the hook map that makes loading lazy.
 
-The first run after the installed distributions change lists the ``conda`` group with
-stevedore (and the distribution of each entry point, for provenance) and caches the list
-under ``$XDG_CACHE_HOME/microconda/``, keyed on the interpreter, ``sys.path`` and the
-modification times of the directories on it. After a run that imported every plugin, a
+The first run after the installed distributions change lists a group (built-ins', third
+parties') with stevedore (and the distribution of each entry point, for provenance) and
+caches it under ``$XDG_CACHE_HOME/microconda/``, keyed on the interpreter, ``sys.path`` and
+the modification times of the directories on it. After a run that imported every plugin, a
 second file records which hooks each plugin implements and which commands it provides,
 with its module file's modification time; later runs import a plugin only when a hook it
 implements is called. A plugin whose file changed is imported eagerly and re-recorded.
@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def _cache_dir() -> Path:
@@ -44,27 +44,26 @@ def _cache_key() -> str:
     return f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}{len(raw):x}"
 
 
-def cache_file(kind: str = "entry-points") -> Path:
-    return _cache_dir() / f"{kind}-{_cache_key()}.json"
+def cache_file(kind: str = "entry-points", group: str = "conda") -> Path:
+    return _cache_dir() / f"{kind}-{group}-{_cache_key()}.json"
 
 
 def _write_json(path: Path, data: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data))
+        tmp.write_text(json.dumps({"version": CACHE_VERSION, "data": data}))
         os.replace(tmp, path)
     except OSError:
         pass
 
 
-def _read_json(path: Path, group: str) -> Any:
+def _read_json(path: Path) -> Any:
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or \
-            data.get("group") != group:
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
         return None
     return data.get("data")
 
@@ -95,12 +94,11 @@ def discover_with_stevedore(group: str) -> list[dict[str, str]]:
 
 def discover(group: str) -> list[dict[str, str]]:
     """The group's entry points as ``{name, value, dist, version}``, cached across runs."""
-    path = cache_file()
-    cached = _read_json(path, group)
-    if isinstance(cached, list):
+    path = cache_file(group=group)
+    if isinstance(cached := _read_json(path), list):
         return cached
     entry_points = discover_with_stevedore(group)
-    _write_json(path, {"version": CACHE_VERSION, "group": group, "data": entry_points})
+    _write_json(path, entry_points)
     return entry_points
 
 
@@ -113,7 +111,7 @@ def _mtime(path: str | None) -> int | None:
 
 def read_hook_map(group: str) -> dict[str, dict[str, Any]]:
     """Recorded plugins whose module file is unchanged: name -> {value, hooks, commands}."""
-    data = _read_json(cache_file("hooks"), group)
+    data = _read_json(cache_file("hooks", group))
     if not isinstance(data, dict):
         return {}
     return {name: entry for name, entry in data.items()
@@ -122,7 +120,7 @@ def read_hook_map(group: str) -> dict[str, dict[str, Any]]:
 
 
 def write_hook_map(group: str, entries: dict[str, dict[str, Any]]) -> None:
-    _write_json(cache_file("hooks"), {"version": CACHE_VERSION, "group": group, "data": entries})
+    _write_json(cache_file("hooks", group), entries)
 
 
 def hook_map_entry(module: Any, value: str, hooks: list[str],

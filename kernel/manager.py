@@ -1,9 +1,8 @@
 """The plugin manager: entry-point discovery (stevedore, cached), registration, dispatch.
 
-Every plugin, built-in or third-party, is an entry point in the group ``conda``. The first
-run after the installed distributions change discovers them with stevedore and writes a
-small cache keyed on ``sys.path`` and the modification times of its entries; later runs
-import the cached modules directly, so a warm start costs only the plugin modules.
+Every plugin is an entry point: microconda's own in ``microconda.plugins`` (only microconda
+reads it), then third parties' in conda's group ``conda``. Discovery is cached (see
+:mod:`kernel.discovery`), so a warm start costs only the plugin modules it imports.
 
 Failure policy: a third-party plugin that fails to import is one warning naming its
 distribution, and the run goes on; a broken built-in plugin is a hard error. Names are
@@ -22,7 +21,7 @@ from typing import Any
 import attrs
 import pluggy
 
-from kernel import PROJECT_NAME
+from kernel import BUILTIN_GROUP, PROJECT_NAME
 from kernel.discovery import discover, hook_map_entry, read_hook_map, write_hook_map
 from kernel.errors import NoProviderError, PluginError
 from kernel.hookspecs import CondaSpecs
@@ -88,7 +87,7 @@ class PluginManager(pluggy.PluginManager):
             self._results.clear()
         return registered
 
-    def load_entrypoints(self, group: str = PROJECT_NAME, *, block_third_party: bool = False,
+    def load_entrypoints(self, group: str = BUILTIN_GROUP, *, block_third_party: bool = False,
                          entry_points: Iterable[dict[str, str]] | None = None,
                          lazy: bool = False) -> int:
         """Register the plugins of ``group``; returns how many were imported now.
@@ -122,9 +121,8 @@ class PluginManager(pluggy.PluginManager):
             if info.builtin:
                 raise PluginError(f"built-in plugin {info.provider()} failed to load: "
                                   f"{type(exc).__name__}: {exc}") from exc
-            line = (f"plugin {info.provider()} failed to load and was skipped: "
-                    f"{type(exc).__name__}: {exc}")
-            self.warnings.append(line)
+            self.warnings.append(f"plugin {info.provider()} failed to load and was skipped: "
+                                 f"{type(exc).__name__}: {exc}")
             self.infos[info.name] = attrs.evolve(info, status="failed", error=str(exc))
             return 0
         if self.is_registered(plugin):
@@ -150,9 +148,10 @@ class PluginManager(pluggy.PluginManager):
                 continue  # a plugin that cannot say its commands is always imported
             entry = hook_map_entry(sys.modules.get(info.value.partition(":")[0].strip()),
                                    info.value, hooks, commands)
-            if entry is not None:
+            if entry is not None and hooks:  # a plugin with no hook acts on import: never defer
                 entries[name] = entry
-        write_hook_map(group, entries)
+        if entries != known:  # importing only plugins that act on import records nothing new
+            write_hook_map(group, entries)
 
     def _ensure(self, wanted: Callable[[dict[str, Any]], bool] | None = None) -> None:
         """Import the pending plugins ``wanted`` selects (all when ``None``)."""
@@ -257,7 +256,9 @@ def get_plugin_manager() -> PluginManager:
         from kernel.config import get_config
 
         manager = PluginManager()
-        manager.load_entrypoints(block_third_party=bool(get_config().no_plugins), lazy=True)
+        for group in (BUILTIN_GROUP, PROJECT_NAME):
+            manager.load_entrypoints(group, block_third_party=bool(get_config().no_plugins),
+                                     lazy=True)
         _manager = manager
     return _manager
 

@@ -269,6 +269,11 @@ class VersionSpec:
         return self._exact
 
     @property
+    def spec_str(self) -> str:
+        """The spec as written canonically (conda's name for ``str(spec)``)."""
+        return self.spec
+
+    @property
     def raw_value(self) -> str:
         return self.spec
 

@@ -95,6 +95,11 @@ def fetch_packages(records: Iterable[Any], *, pkgs_dirs: Sequence[str] | None = 
 
         fetch_threads = int(get_config().fetch_threads) or 5
     total = sum(expected(wanted[i])[0] or 0 for i in todo) or None
+    from kernel.manager import get_plugin_manager
+
+    # the extractor plugins load lazily: import them here, not from two threads at once
+    # (one thread would see the other's half-loaded list and miss the .conda extractor)
+    get_plugin_manager().hook_results("conda_package_extractors")
     lock = threading.Lock()
     errors: list[BaseException] = []
     with _progress("Downloading and Extracting Packages", total, progress) as bar:

@@ -2,6 +2,8 @@
 
 Status is ``active`` (registered), ``blocked`` (skipped by ``--no-plugins``) or ``failed``
 (it did not import; ``error`` says why). Built-ins show the ``microconda`` distribution.
+A plugin module may define ``plugin_note()``: its line is printed under the table (and is
+``note`` in ``--json``); the conda compatibility layer says there which ``conda`` it serves.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ def installed_plugins(manager: PluginManager) -> list[dict[str, Any]]:
             "status": info.status, "value": info.value, "builtin": info.builtin,
             "hooks": sorted(c.name for c in callers or ()), "error": info.error,
         }
+        note = getattr(plugin, "plugin_note", None)
+        if callable(note):
+            found[name]["note"] = note()
     return [found[name] for name in sorted(found)]
 
 
@@ -59,6 +64,9 @@ def execute(args: argparse.Namespace) -> int:
         rows = [[p["name"], p["distribution"], p["version"], p["status"],
                  ", ".join(p["hooks"]) or "-"] for p in plugins]
         reporting.table(rows, HEADER)
+        for p in plugins:
+            if p.get("note"):
+                reporting.render(f"{p['name']}: {p['note']}")
     return 0
 
 

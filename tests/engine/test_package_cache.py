@@ -170,3 +170,29 @@ def test_unknown_archive_format_says_no_extractor(tmp_path: Path, channel: Path)
     rec.update(fn="z-1.0-0.zip", url=str(zpath))
     with pytest.raises(NoProviderError, match="no package extractor plugin handles"):
         fetch_packages([rec], progress=False)
+
+
+def test_extractor_plugins_load_before_the_fetch_threads_start(  # type: ignore[no-untyped-def]
+        channel: Path, pkgs_dir: Path, served, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two threads importing the lazily loaded extractors at once could each see half the
+    list; the fetcher asks for them once, on its own thread, before starting any."""
+    import kernel.manager
+
+    manager = kernel.manager.get_plugin_manager()
+    asked_from: list[str] = []
+    original = manager.hook_results
+
+    def recording(hook_name: str, **kwargs):  # type: ignore[no-untyped-def]
+        if hook_name == "conda_package_extractors":
+            asked_from.append(threading.current_thread().name)
+        return original(hook_name, **kwargs)
+
+    monkeypatch.setattr(manager, "hook_results", recording)
+    base, _ = served
+    records = []
+    for i in range(3):
+        _, rec = build_package(str(channel), f"t{i}", files={f"f{i}": b"x"})
+        rec["url"] = f"{base}/{rec['fn']}"
+        records.append(rec)
+    fetch_packages(records, fetch_threads=3, progress=False)
+    assert asked_from[0] == threading.main_thread().name

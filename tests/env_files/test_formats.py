@@ -273,7 +273,8 @@ def test_without_the_format_plugins_commands_say_so(tmp_path: Path) -> None:
 
     manager = kernel.manager.PluginManager()
     manager.load_entrypoints(entry_points=[
-        ep for ep in kernel.manager.discover("conda") if not ep["name"].startswith("env-file-")])
+        ep for ep in kernel.manager.discover("microconda.plugins")
+        if not ep["name"].startswith("env-file-")])
     kernel.manager.set_plugin_manager(manager)
     (tmp_path / "environment.yml").write_text("name: x\n")
     with pytest.raises(NoProviderError, match="no environment specifier plugin is installed"):

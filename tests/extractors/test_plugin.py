@@ -35,7 +35,7 @@ def test_extract_through_the_hook(extractors, fmt, sandbox):
 def test_entry_points_are_declared_and_load():
     tomllib = pytest.importorskip("tomllib")
     declared = tomllib.loads((REPO / "pyproject.toml").read_text())
-    group = declared["project"]["entry-points"]["conda"]
+    group = declared["project"]["entry-points"]["microconda.plugins"]
     assert {k: group[k] for k in ENTRY_POINTS} == ENTRY_POINTS
     pm = PluginManager()
     pm.load_entrypoints(entry_points=[{"name": name, "value": value, "dist": "microconda",

@@ -60,3 +60,19 @@ def test_load_all_imports_every_pending_plugin(recorded):
     pm.load_entrypoints(lazy=True)
     pm.load_all()
     assert pm.get_plugin("good") is not None and pm.get_plugin("settings") is not None
+
+
+def test_a_plugin_with_no_hook_is_imported_on_every_run_without_rewriting_the_map(
+        monkeypatch):
+    import kernel.discovery
+
+    eps = [*EPS, {"name": "on-import", "value": f"{BASE}.acts_on_import",
+                  "dist": "microconda", "version": "0.1.0"}]
+    monkeypatch.setattr(kernel.manager, "discover", lambda group: eps)
+    assert PluginManager().load_entrypoints(lazy=True) == 3
+    hook_map = kernel.discovery.cache_file("hooks", "microconda.plugins")
+    written = hook_map.stat().st_mtime_ns
+    pm = PluginManager()
+    assert pm.load_entrypoints(lazy=True) == 1
+    assert pm.get_plugin("on-import") is not None and pm.get_plugin("good") is None
+    assert hook_map.stat().st_mtime_ns == written

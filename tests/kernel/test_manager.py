@@ -100,10 +100,15 @@ def test_discovery_cache_is_keyed_on_the_installed_distributions(monkeypatch, tm
 
 
 def test_real_discovery_finds_this_distributions_plugins():
-    names = {e["name"]: e for e in discover("conda")}
-    assert names, "no entry points in group 'conda' — is microconda installed?"
+    names = {e["name"]: e for e in discover("microconda.plugins")}
+    assert names, "no entry points in group 'microconda.plugins' — is microconda installed?"
     assert all(e["dist"] == "microconda" for e in names.values() if e["value"].startswith(
         "plugins."))
+
+
+def test_builtins_are_not_offered_in_condas_group():
+    """A real conda reads group ``conda``: none of microconda's own plugins may be there."""
+    assert not [e for e in discover("conda") if e["dist"] == "microconda"]
 
 
 def test_tracing_prints_each_hook_call(monkeypatch, capsys):

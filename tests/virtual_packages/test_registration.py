@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _declared() -> dict[str, str]:
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     data = tomllib.loads((REPO / "pyproject.toml").read_text())
-    points = data["project"]["entry-points"]["conda"]
+    points = data["project"]["entry-points"]["microconda.plugins"]
     return {k: v for k, v in points.items() if v.startswith("plugins.virtual_packages.")}
 
 
@@ -29,7 +29,7 @@ def test_one_entry_point_per_module() -> None:
 
 
 def test_installed_entry_points_load_through_the_manager() -> None:
-    installed = [ep for ep in importlib.metadata.entry_points(group="conda")
+    installed = [ep for ep in importlib.metadata.entry_points(group="microconda.plugins")
                  if ep.value.startswith("plugins.virtual_packages.")]
     if not installed:  # pragma: no cover - the editable install predates our entry points
         pytest.skip("run `pip install --no-deps -e .` to install the entry points")

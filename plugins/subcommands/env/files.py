@@ -2,12 +2,15 @@
 
 :func:`read_environment` asks every ``conda_environment_specifiers`` record (or the one
 named by ``--env-spec``) whether it can handle a file and reads it with the first that
-can; :func:`pick_exporter` finds a ``conda_environment_exporters`` record by name or alias,
-or by one of its ``default_filenames``.
+can (first the one whose ``default_filenames`` pattern, if it declares any, matches the
+file's name, as conda does); :func:`pick_exporter` finds a ``conda_environment_exporters``
+record by name or alias, or by one of its ``default_filenames`` (patterns such as
+``*.cdx.json``).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from typing import Any
 
@@ -44,6 +47,13 @@ def read_environment(filename: str, spec_name: str | None = None) -> Any:
                               what="environment specifier")
         return record.environment_spec(path).env
     records = manager.hook_results("conda_environment_specifiers")
+    base = os.path.basename(path)
+    named = [r for r in records if any(fnmatch.fnmatch(base, pattern)
+                                       for pattern in getattr(r, "default_filenames", ()))]
+    if len(named) == 1:  # conda looks at the file name first (e.g. conda-lock.yml)
+        spec = named[0].environment_spec(path)
+        if spec.can_handle():
+            return spec.env
     for record in records:
         spec = record.environment_spec(path)
         if spec.can_handle():
@@ -76,7 +86,7 @@ def pick_exporter(fmt: str | None, filename: str | None, default: str) -> Any:
     if filename:
         base = os.path.basename(filename).lower()
         for record in records:
-            if base in (n.lower() for n in record.default_filenames):
+            if any(fnmatch.fnmatch(base, n.lower()) for n in record.default_filenames):
                 return record
         for record in records:  # conda infers by extension too: env.yaml, my.json
             ext = os.path.splitext(base)[1]

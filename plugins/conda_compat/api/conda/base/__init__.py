@@ -1,0 +1,7 @@
+"""``conda.base``: the context and constants."""
+
+from __future__ import annotations
+
+from plugins.conda_compat.missing import missing_attributes
+
+__getattr__ = missing_attributes(__name__)
