@@ -18,6 +18,7 @@ import attrs
 from kernel.errors import ArgumentError
 from kernel.session import redact_url, strip_credentials
 from kernel.types import RecordSource
+from plugins.index.sharded import ShardedRepodata, reach
 from plugins.index.sparse import SparseRepodata
 
 DEFAULT_EXTENSIONS = (".conda", ".tar.bz2")
@@ -29,12 +30,24 @@ class LoadedSubdir:
     channel: Any  # kernel.models.Channel of the subdir URL
     url: str  # the subdir URL without credentials
     subdir: str
-    sparse: SparseRepodata
+    sparse: SparseRepodata | ShardedRepodata
+    removed: frozenset[str] = frozenset()
+
+    def __attrs_post_init__(self) -> None:
+        removed = self.sparse.meta.get("removed")
+        if isinstance(removed, list) and removed:
+            self.removed = frozenset(r for r in removed if isinstance(r, str))
 
     @property
     def base_url(self) -> str:
+        """Where the packages are: ``info.base_url`` (relative to the subdir, or absolute;
+        repodata v2 / CEP 15), else the subdir itself."""
         base = self.sparse.info.get("base_url")
-        return str(base).rstrip("/") if base else self.url
+        if not base or not isinstance(base, str):
+            return self.url
+        from plugins.index.shard_format import join_url
+
+        return join_url(self.url + "/repodata.json", base).rstrip("/")
 
 
 def package_extensions(manager: Any, use_only_tar_bz2: bool) -> tuple[str, ...]:
@@ -58,8 +71,14 @@ class Index(RecordSource):
 
     def __init__(self, subdirs: Sequence[LoadedSubdir], *, channel_priority: str = "flexible",
                  extensions: tuple[str, ...] = DEFAULT_EXTENSIONS,
-                 virtual: Sequence[Any] = (), channel_names: Sequence[str] = ()):
+                 virtual: Sequence[Any] = (), channel_names: Sequence[str] = (),
+                 dependencies: bool = True, pip_with_python: bool = True):
         self.subdirs = sorted(subdirs, key=lambda s: s.rank)
+        #: sharded subdirs: ``records(name)`` first loads the shards that ``name`` reaches
+        #: (``dependencies``), or only its own
+        self.sharded = [s.sparse for s in self.subdirs if isinstance(s.sparse, ShardedRepodata)]
+        self.dependencies = dependencies
+        self.pip_with_python = pip_with_python
         self.channel_priority = channel_priority
         self.extensions = extensions
         self.virtual = list(virtual)
@@ -79,12 +98,16 @@ class Index(RecordSource):
         if found is None:
             from kernel.models import PackageRecord
 
+            if self.dependencies and any(name in s.offsets and name not in s.loaded
+                                         for s in self.sharded):
+                reach(self.sharded, [name], pip_with_python=self.pip_with_python)
             found = []
             for loaded in self.subdirs:
                 raw = loaded.sparse.raw_records(name)
                 if not raw:
                     continue
-                keep = select_files((fn for fn, _ in raw), self.extensions)
+                keep = select_files((fn for fn, _ in raw if fn not in loaded.removed),
+                                    self.extensions)
                 built = PackageRecord.from_repodata_entries(
                     [(fn, r) for fn, r in raw if fn in keep], channel=loaded.channel,
                     subdir=loaded.subdir, base_url=loaded.base_url)
@@ -138,12 +161,14 @@ def sync_channel_context(config: Any, subdirs: Sequence[str]) -> None:
 def load_index(channels: Sequence[str] = (), subdirs: Sequence[str] | None = None, *,
                override_channels: bool = False, offline: bool | None = None,
                use_index_cache: bool | None = None, virtual: bool = True,
-               config: Any = None, manager: Any = None) -> Index:
+               config: Any = None, manager: Any = None, dependencies: bool = True) -> Index:
     """Fetch (or read from the cache) every channel × subdir and return the :class:`Index`.
 
     ``channels`` are the ``-c`` values; ``subdirs`` default to the ``subdirs`` setting
     (target platform and ``noarch``); ``offline`` and ``use_index_cache`` default to the
-    settings; ``virtual`` adds the virtual packages of the target platform.
+    settings; ``virtual`` adds the virtual packages of the target platform. A subdir that
+    offers a shard index is read through its shards (unless ``repodata_use_shards`` is
+    off); ``dependencies=False`` loads only the shard of each name asked for (``search``).
     """
     from kernel.config import get_config
     from kernel.manager import get_plugin_manager
@@ -170,9 +195,15 @@ def load_index(channels: Sequence[str] = (), subdirs: Sequence[str] | None = Non
             jobs.append((names.index(name), Channel(strip_credentials(url)),
                          Subdir(url, name, subdir, folder)))
 
+    use_shards = bool(config.repodata_use_shards)
+
     def run(job: tuple[int, Any, Subdir]) -> LoadedSubdir:
         rank, channel, subdir = job
-        sparse = subdir.load(config, offline=offline, use_cache=use_cache)
+        sparse: SparseRepodata | ShardedRepodata | None = None
+        if use_shards:
+            sparse = load_sharded(subdir, folder, config, offline=offline, use_cache=use_cache)
+        if sparse is None:
+            sparse = subdir.load(config, offline=offline, use_cache=use_cache)
         return LoadedSubdir(rank, channel, strip_credentials(subdir.url), subdir.subdir, sparse)
 
     if len(jobs) > 1:
@@ -187,4 +218,19 @@ def load_index(channels: Sequence[str] = (), subdirs: Sequence[str] | None = Non
 
         records = virtual_package_records(manager, config)
     return Index(loaded, channel_priority=str(config.channel_priority), extensions=extensions,
-                 virtual=records, channel_names=names)
+                 virtual=records, channel_names=names, dependencies=dependencies,
+                 pip_with_python=bool(config.add_pip_as_python_dependency))
+
+
+def load_sharded(subdir: Any, folder: Any, config: Any, *, offline: bool,
+                 use_cache: bool) -> ShardedRepodata | None:
+    """The subdir read through its shards, or ``None`` when it has none."""
+    from plugins.index.shard_index import load_shard_index
+
+    found = load_shard_index(subdir.url, subdir.channel, folder, config, offline=offline,
+                             use_cache=use_cache)
+    if found is None:
+        return None
+    info, shards, url = found
+    return ShardedRepodata(url, subdir.channel, info, shards, folder / "shards", config,
+                           offline=offline)
