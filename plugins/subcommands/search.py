@@ -139,7 +139,7 @@ def search(args: argparse.Namespace) -> int:
                            override_channels=args.override_channels,
                            offline=True if args.offline else None,
                            use_index_cache=True if args.use_index_cache else None,
-                           virtual=False)
+                           virtual=False, dependencies=False)
         matches = _matches(index, spec)
     flexible = f"*{args.match_spec}*"
     if not matches and not args.skip_flexible_search and _plain_name(args.match_spec):

@@ -145,13 +145,23 @@ def test_channel_without_shards_is_remembered(channels: tuple[str, str], configu
     assert not any(p.endswith(SHARD_INDEX_FN) for p in server.paths())
 
 
-def test_search_fetches_only_the_shard_it_looks_for(
-        channels: tuple[str, str], configure: Any, server: ChannelServer) -> None:
+def test_conda_search_fetches_only_the_shard_it_looks_for(
+        channels: tuple[str, str], server: ChannelServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from kernel.cli import main
+    from plugins.reporters import console
+    from plugins.reporters import json as json_backend
+    from tests.network.helpers import configure_run
+
     _, sharded_url = channels
-    configure(subdirs=["linux-64", "noarch"])
-    index = load(sharded_url, dependencies=False)
-    assert {r.name for r in index.records("numpy")} == {"numpy"}
+    configure_run(tmp_path, monkeypatch, {"channels": [sharded_url],
+                                          "subdirs": ["linux-64", "noarch"]},
+                  console, json_backend, fake_reporters=False)
+    assert main(["search", "numpy>=1.13", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert list(found) == ["numpy"] and found["numpy"]
     assert len(shard_gets(server)) == 1
+    assert not any(p.endswith((".json", ".json.zst")) for p in server.paths())
 
 
 # -- base_url and shards_base_url -------------------------------------------------------------
