@@ -74,32 +74,42 @@ class ShardedRepodata:
 
     def fetch(self, name: str) -> dict[str, Any]:
         """The shard of ``name``: from the cache when intact, else from the network."""
-        digest = self.offsets[name]
-        path = self.folder / f"{digest}{SHARD_SUFFIX}"
-        url = self.shard_url(name)
+        shard = self.cached(name)
+        return shard if shard is not None else self.download(name)
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{self.offsets[name]}{SHARD_SUFFIX}"
+
+    def cached(self, name: str) -> dict[str, Any] | None:
+        """The cached shard of ``name``, or ``None``; a corrupt one is deleted."""
+        path = self._path(name)
         try:
-            data: bytes | None = path.read_bytes()
+            data = path.read_bytes()
         except OSError:
-            data = None
-        if data is not None:
-            try:
-                return parse_shard(data, url, digest)
-            except ShardError:
-                try:  # corrupt in the cache: fetch it again
-                    path.unlink()
-                except OSError:
-                    pass
+            return None
+        try:
+            return parse_shard(data, self.shard_url(name), self.offsets[name])
+        except ShardError:
+            try:  # corrupt in the cache: fetched again
+                path.unlink()
+            except OSError:
+                pass
+            return None
+
+    def download(self, name: str) -> dict[str, Any]:
+        """The shard of ``name`` from the network, written to the cache once it checked."""
+        url = self.shard_url(name)
         if self.offline:
             raise ChannelError(f"offline mode: the shard of '{name}' is not cached "
                                f"({redact_url(url)}); run once without --offline to fill "
                                f"the cache", url=redact_url(url))
         data = self._download(name, url)
-        shard = parse_shard(data, url, digest)  # raises before anything is written
+        shard = parse_shard(data, url, self.offsets[name])  # raises before anything is written
         from plugins.index.cache import atomic_write
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, data)
+            atomic_write(self._path(name), data)
         except OSError:
             pass  # a read-only cache still serves this run
         return shard
@@ -125,18 +135,26 @@ def reach(subdirs: list[ShardedRepodata], roots: list[str], *,
     pending: dict[Future[dict[str, Any]], tuple[ShardedRepodata, str]] = {}
 
     def visit(names: set[str], pool: ThreadPoolExecutor) -> None:
-        for name in names - seen:
+        todo = list(names - seen)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
             seen.add(name)
             if name.startswith("__"):
                 continue
             for subdir in subdirs:
-                if name in subdir.offsets:
-                    shard = subdir.loaded.get(name)
-                    if shard is not None:
-                        visit(_next(shard, name), pool)
-                    else:
+                if name not in subdir.offsets:
+                    continue
+                shard = subdir.loaded.get(name)
+                if shard is None:
+                    shard = subdir.cached(name)  # a few kB from disk: no thread needed
+                    if shard is None:
                         subdir.session()  # built once, here, not racing in the workers
-                        pending[pool.submit(subdir.fetch, name)] = (subdir, name)
+                        pending[pool.submit(subdir.download, name)] = (subdir, name)
+                        continue
+                    subdir.loaded[name] = shard
+                todo.extend(_next(shard, name) - seen)
 
     def _next(shard: dict[str, Any], name: str) -> set[str]:
         found = dependency_names(shard)
