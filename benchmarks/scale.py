@@ -109,66 +109,81 @@ def write_channel(root: Path, copies: int, builds: int, zst: bool) -> int:
 
 
 class Server:
-    """Serves ``root`` and counts the body bytes it sends."""
+    """Serves ``root`` from a child process (so that this process, whose memory every client
+    inherits in its peak RSS, stays small) and counts the body bytes it sends."""
 
     def __init__(self, root: Path):
-        self.root = root
-        self.sent = 0
-        self.requests = 0
-        self.lock = threading.Lock()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                path = root / self.path.split("?", 1)[0].lstrip("/")
-                if ".." in self.path or not path.is_file():
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                stat = path.stat()
-                etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                body = path.read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("ETag", etag)
-                self.send_header("Last-Modified", formatdate(stat.st_mtime, usegmt=True))
-                self.send_header("Cache-Control", "public, max-age=3600")
-                self.end_headers()
-                self.wfile.write(body)
-                with server.lock:
-                    server.sent += len(body)
-                    server.requests += 1
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+        self.proc = subprocess.Popen([sys.executable, __file__, "--serve", str(root)],
+                                     stdout=subprocess.PIPE, text=True)
+        self.port = int(self.proc.stdout.readline())  # type: ignore[union-attr]
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/channel"
+        return f"http://127.0.0.1:{self.port}/channel"
 
     def take(self) -> tuple[int, int]:
-        with self.lock:
-            got = (self.sent, self.requests)
-            self.sent = self.requests = 0
-        return got
+        """``(bytes sent, requests)`` since the last call."""
+        from urllib.request import urlopen
+
+        with urlopen(f"http://127.0.0.1:{self.port}/_stats") as answer:
+            stats = json.loads(answer.read())
+        return int(stats["sent"]), int(stats["requests"])
 
     def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def serve(root: Path) -> None:
+    counts = {"sent": 0, "requests": 0}
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _empty(self, code: int, headers: dict[str, str]) -> None:
+            self.send_response(code)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            if self.path == "/_stats":
+                with lock:
+                    body = json.dumps(counts).encode()
+                    counts.update(sent=0, requests=0)
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            path = root / self.path.split("?", 1)[0].lstrip("/")
+            if ".." in self.path or not path.is_file():
+                return self._empty(404, {})
+            stat = path.stat()
+            etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+            if self.headers.get("If-None-Match") == etag:
+                return self._empty(304, {"ETag": etag})
+            body = path.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", formatdate(stat.st_mtime, usegmt=True))
+            self.send_header("Cache-Control", "public, max-age=3600")
+            self.end_headers()
+            self.wfile.write(body)
+            with lock:
+                counts["sent"] += len(body)
+                counts["requests"] += 1
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    print(httpd.server_address[1], flush=True)
+    httpd.serve_forever()
 
 
 # -- the clients ------------------------------------------------------------------------------
@@ -287,7 +302,10 @@ def main() -> None:
     parser.add_argument("--only", default="ours-mono,ours-sharded,rattler",
                         help="comma-separated clients (also: rattler-mono)")
     parser.add_argument("--write-only", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        return serve(args.serve)
     if args.write_only:  # in a child process, so that this one stays small (RSS of children)
         count = write_channel(args.write_only, args.copies, args.builds, args.zst)
         print(f"wrote {count} records to {args.write_only}")

@@ -306,3 +306,19 @@ def test_clean_index_cache_removes_shards(channels: tuple[str, str], configure: 
     set_config(None)
     assert main(["clean", "--index-cache", "-y"]) == 0
     assert not shard_cache(tmp_path).exists()
+
+
+def test_removed_files_are_left_out_both_ways(server: ChannelServer, channel_dir: Any,
+                                              configure: Any) -> None:
+    repodata_path = channel_dir(INDEX2, "removed") / "linux-64" / "repodata.json"
+    repodata = json.loads(repodata_path.read_text())
+    gone = sorted(fn for fn, r in repodata["packages"].items() if r["name"] == "numpy")[0]
+    repodata["removed"] = [gone]
+    repodata_path.write_text(json.dumps(repodata))
+    shard_channel(repodata_path.parent.parent)
+    fns = []
+    for shards in (True, False):
+        configure(subdirs=["linux-64", "noarch"], repodata_use_shards=shards,
+                  pkgs_dirs=[str(server.root.parent / f"pkgs-{shards}")])
+        fns.append(sorted(r.fn for r in load(f"{server.url}/removed").records("numpy")))
+    assert fns[0] == fns[1] and fns[0] and gone not in fns[0]
