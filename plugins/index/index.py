@@ -117,6 +117,12 @@ class Index(RecordSource):
             self._records[name] = found
         return found
 
+    def preload(self, names: Sequence[str]) -> None:
+        """Fetch the shards of ``names`` (not of their dependencies) in parallel; a no-op
+        without sharded subdirs."""
+        if self.sharded:
+            reach(self.sharded, list(names), follow=False)
+
     def channel_rank(self, record: Any) -> int:
         if self.channel_priority == "disabled":
             return 0

@@ -128,9 +128,10 @@ class ShardedRepodata:
 
 
 def reach(subdirs: list[ShardedRepodata], roots: list[str], *,
-          pip_with_python: bool = True) -> None:
-    """Load the shards of ``roots`` and of every name their dependencies reach, in every
-    subdir that has them, fetching in parallel; stops when no new name appears."""
+          pip_with_python: bool = True, follow: bool = True) -> None:
+    """Load the shards of ``roots`` and (``follow``) of every name their dependencies
+    reach, in every subdir that has them, fetching in parallel; stops when no new name
+    appears."""
     seen: set[str] = set()
     pending: dict[Future[dict[str, Any]], tuple[ShardedRepodata, str]] = {}
 
@@ -157,6 +158,8 @@ def reach(subdirs: list[ShardedRepodata], roots: list[str], *,
                 todo.extend(_next(shard, name) - seen)
 
     def _next(shard: dict[str, Any], name: str) -> set[str]:
+        if not follow:
+            return set()
         found = dependency_names(shard)
         if pip_with_python and name == "python":
             found.add("pip")

@@ -95,7 +95,14 @@ def _matches(index: Any, spec: Any) -> list[Any]:
     raw = spec.get_raw_value("name") if hasattr(spec, "get_raw_value") else spec.name
     name = str(raw or "*")
     if any(c in name for c in "*?["):
+        if name == "*" and getattr(index, "sharded", None):  # conda's refusal
+            from kernel.errors import CondaError
+
+            raise CondaError("Cannot search for bare '*'. Please include package name in "
+                             "search.")
         names = [n for n in index.names() if fnmatch.fnmatchcase(n, name)]
+        if hasattr(index, "preload"):
+            index.preload(names)  # their shards, fetched in parallel
     else:
         names = [name]
     found = [r for n in names for r in index.records(n) if spec.match(r)]

@@ -164,6 +164,30 @@ def test_conda_search_fetches_only_the_shard_it_looks_for(
     assert not any(p.endswith((".json", ".json.zst")) for p in server.paths())
 
 
+def test_conda_search_glob_fetches_the_matching_shards_and_refuses_bare_star(
+        channels: tuple[str, str], server: ChannelServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from kernel.cli import main
+    from plugins.reporters import console
+    from plugins.reporters import json as json_backend
+    from tests.network.helpers import configure_run
+
+    _, sharded_url = channels
+    configure_run(tmp_path, monkeypatch, {"channels": [sharded_url],
+                                          "subdirs": ["linux-64", "noarch"]},
+                  console, json_backend, fake_reporters=False)
+    assert main(["search", "py*", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    per_subdir = [[n for n in parse_index((server.root / "sharded" / subdir /
+                                           SHARD_INDEX_FN).read_bytes(), "x")[1]
+                   if n.startswith("py")] for subdir in ("linux-64", "noarch")]
+    assert sorted(found) == sorted({n for names in per_subdir for n in names})
+    assert len(shard_gets(server)) == sum(map(len, per_subdir)) > 10
+    assert main(["search", "*", "--json"]) == 1
+    assert "Cannot search for bare '*'" in json.loads(capsys.readouterr().out)["message"]
+    assert len(shard_gets(server)) == sum(map(len, per_subdir))
+
+
 # -- base_url and shards_base_url -------------------------------------------------------------
 
 
