@@ -346,3 +346,19 @@ def test_removed_files_are_left_out_both_ways(server: ChannelServer, channel_dir
                   pkgs_dirs=[str(server.root.parent / f"pkgs-{shards}")])
         fns.append(sorted(r.fn for r in load(f"{server.url}/removed").records("numpy")))
     assert fns[0] == fns[1] and fns[0] and gone not in fns[0]
+
+
+def test_shards_go_through_the_channel_session(channels: tuple[str, str], configure: Any,
+                                               server: ChannelServer,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    _, sharded_url = channels
+    server.bearer["/sharded/"] = "s3cret-token"
+    monkeypatch.setenv("SHARD_TOKEN", "s3cret-token")
+    configure(subdirs=["linux-64", "noarch"],
+              channel_settings=[{"channel": sharded_url, "auth": "token",
+                                 "token_env": "SHARD_TOKEN"}])
+    assert load(sharded_url).records("numpy")
+    sent = [h for p, h in server.log if p.endswith(".msgpack.zst")]
+    assert len(sent) > 5
+    assert all(h.get("Authorization") == "Bearer s3cret-token" for h in sent)
+    assert all("conda" in h.get("User-Agent", "") for h in sent)  # the session plugin header
