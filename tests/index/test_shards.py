@@ -362,3 +362,18 @@ def test_shards_go_through_the_channel_session(channels: tuple[str, str], config
     assert len(sent) > 5
     assert all(h.get("Authorization") == "Bearer s3cret-token" for h in sent)
     assert all("conda" in h.get("User-Agent", "") for h in sent)  # the session plugin header
+
+
+def test_conda_test_suite_sharded_channel_reads_like_its_repodata(
+        server: ChannelServer, channel_dir: Any, configure: Any, tmp_path: Path) -> None:
+    """conda's own sharded test channel (``conda_format_repo``, linux-64 sharded)."""
+    channel_dir("conda/tests/data/conda_format_repo", "cfr")
+    rows = []
+    for shards in (True, False):
+        configure(subdirs=["linux-64", "noarch"], repodata_use_shards=shards,
+                  pkgs_dirs=[str(tmp_path / f"pkgs-{shards}")])
+        rows.append(record_fields(load(f"{server.url}/cfr").records("zlib")))
+    assert rows[0] == rows[1] and [r[0].rsplit("/", 1)[1] for r in rows[0]] == [
+        "zlib-1.2.11-h7b6447c_3.conda"]
+    assert any(p.endswith("56a0c19b47ba1a2d0f1390eda489b1c49a00d35814571057e6d81e0c93dfd157"
+                          ".msgpack.zst") for p in server.paths())
