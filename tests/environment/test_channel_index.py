@@ -98,3 +98,19 @@ def test_missing_channel_folder(conda, tmp_path: Path) -> None:
     result = conda("--json", "index", tmp_path / "nope")
     assert result.code == 1
     assert "channel folder not found" in result.json()["message"]
+
+
+def test_index_shards_writes_an_index_and_one_shard_per_name(conda, channel: Path) -> None:
+    from plugins.index.shard_format import SHARD_INDEX_FN, parse_index, parse_shard
+
+    assert conda("index", "--shards", channel).code == 0
+    info, shards = parse_index((channel / "noarch" / SHARD_INDEX_FN).read_bytes(), "x")
+    assert info["subdir"] == "noarch" and sorted(shards) == ["flask", "spiffy-test-app"]
+    shard = parse_shard((channel / "noarch" / f"{shards['flask']}.msgpack.zst").read_bytes(),
+                        "x", shards["flask"])
+    repodata = json.loads((channel / "noarch" / "repodata.json").read_text())
+    assert list(shard["packages"]) == ["flask-0.11.1-py_0.tar.bz2"]
+    flask = repodata["packages"]["flask-0.11.1-py_0.tar.bz2"]
+    assert shard["packages"]["flask-0.11.1-py_0.tar.bz2"]["sha256"] == bytes.fromhex(
+        flask["sha256"])
+    assert not list(channel.rglob("*.tmp"))
