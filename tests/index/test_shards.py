@@ -377,3 +377,14 @@ def test_conda_test_suite_sharded_channel_reads_like_its_repodata(
         "zlib-1.2.11-h7b6447c_3.conda"]
     assert any(p.endswith("56a0c19b47ba1a2d0f1390eda489b1c49a00d35814571057e6d81e0c93dfd157"
                           ".msgpack.zst") for p in server.paths())
+
+
+def test_index_fresh_by_max_age_is_not_asked_again(channels: tuple[str, str], configure: Any,
+                                                   server: ChannelServer) -> None:
+    _, sharded_url = channels
+    server.cache_control = "public, max-age=600"
+    configure(subdirs=["linux-64", "noarch"])  # local_repodata_ttl: 1, conda's default
+    load(sharded_url)
+    server.log.clear()
+    load(sharded_url)
+    assert not any(p.endswith(SHARD_INDEX_FN) for p in server.paths())
