@@ -149,24 +149,34 @@ def _indented_packages(text: str, start: int) -> tuple[Offsets, int] | None:
     sibling = "\n" + pad + '"'
     if stop < 0 or text[stop - 1] != "}":
         return None
-    keys = [(m.start(), m.group(1)) for m in re.compile(
-        re.escape(sibling) + r'([^"\\\n]*)": \{').finditer(text, start, stop)]
-    if not keys or keys[0][0] != start + 1 or text.count(sibling, start, stop) != len(keys):
-        return None
-    name_lines = [(m.start(), m.group(1)) for m in re.compile(
-        re.escape("\n" + inner + '"name": "') + r'([^"\\\n]*)"').finditer(text, start, stop)]
+    keys = re.compile(re.escape(sibling) + r'([^"\\\n]*)": \{').finditer(text, start, stop)
+    name_lines = re.compile(re.escape("\n" + inner + '"name": "')
+                            + r'([^"\\\n]*)"').finditer(text, start, stop)
+
+    def next_name() -> tuple[int, str]:
+        found = next(name_lines, None)
+        return (found.start(), found.group(1)) if found is not None else (stop + 1, "")
+
     offsets: Offsets = {}
-    names = iter(name_lines)
-    at, name = next(names, (stop + 1, ""))
-    ends = [k[0] - 1 for k in keys[1:]]
-    ends.append(stop)
-    for (begin, fn), end in zip(keys, ends, strict=True):
+    at, name = next_name()
+    current = next(keys, None)
+    if current is None or current.start() != start + 1:
+        return None
+    count = 0
+    while current is not None:  # streamed: no list of 450,000 matches in memory
+        following = next(keys, None)
+        begin, fn = current.start(), current.group(1)
+        end = following.start() - 1 if following is not None else stop
         if not begin < at < end or text[end - 1] != "}" or (end != stop and text[end] != ","):
             return None  # a record without a name line, or not closed where it ends
-        offsets.setdefault(name, []).append((fn, begin + len(sibling) + len(fn) + 3, end))
+        offsets.setdefault(name, []).append((fn, current.end() - 1, end))
         while at < end:  # a second "name" line of one record is not a name
-            at, name = next(names, (stop + 1, ""))
-    return offsets, stop + len(indent * " ") + 2
+            at, name = next_name()
+        count += 1
+        current = following
+    if text.count(sibling, start, stop) != count:
+        return None  # a record key the search did not recognise (an escaped file name)
+    return offsets, stop + indent + 2
 
 
 def _package(text: str, fn: str, start: int, offsets: Offsets) -> int:
