@@ -59,6 +59,7 @@ SETTINGS: dict[str, tuple[Parameter, str]] = {
     "allow_non_channel_urls": (P(False), "Allow package URLs outside configured channels."),
     "repodata_fns": (S(str, ("repodata.json",)), "Repodata file names tried in order."),
     "repodata_use_zst": (P(True), "Fetch repodata.json.zst when a channel has it."),
+    "repodata_use_shards": (P(True), "Read sharded repodata (CEP 16) when a channel has it."),
     "use_only_tar_bz2": (P(False), "Ignore .conda packages."),
     "local_repodata_ttl": (P(1, (bool, int)), "Seconds repodata is fresh; 1/true = use max-age."),
     "use_index_cache": (P(False), "Use cached repodata without checking the server."),

@@ -9,8 +9,10 @@ and ``repodata_version: 1``, sorted keys, two-space indent.
 
 Every subdir is read completely before anything is written, then each file goes to a
 temporary name and is ``os.replace``d: a bad archive stops the run with one line naming
-it and leaves the old repodata untouched. A record of the previous repodata is reused when
-the file's sha256 is unchanged, so re-indexing a large channel reads no archive twice.
+it and leaves the old repodata untouched, or with ``skip_invalid`` (``conda index``'s
+default, as conda-index does) is left out with a warning naming it. A record of the
+previous repodata is reused when the file's sha256 is unchanged, so re-indexing a large
+channel reads no archive twice.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class SubdirIndex:
     folder: str
     repodata: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # unreadable archives left out
 
     @property
     def count(self) -> int:
@@ -140,6 +143,7 @@ def index_subdir(folder: str, subdir: str | None = None,
                 if not skip_invalid:
                     raise
                 result.warnings.append(f"skipped {exc.message}")
+                result.skipped.append(path)
                 continue
             record.update(size=size, md5=md5, sha256=sha256)
         declared = record.get("subdir")
@@ -179,7 +183,7 @@ def _atomic_write(path: str, data: bytes) -> str:
 
 def index_channel(channel: str, subdirs: Sequence[str] | None = None, *, zst: bool = True,
                   progress: Callable[[str], None] | None = None,
-                  skip_invalid: bool = False) -> list[SubdirIndex]:
+                  skip_invalid: bool = False, shards: bool = False) -> list[SubdirIndex]:
     """Index ``channel`` (a folder) and write each subdir's repodata; returns what was done."""
     channel = os.path.abspath(os.path.expanduser(channel))
     if not os.path.isdir(channel):
@@ -199,13 +203,18 @@ def index_channel(channel: str, subdirs: Sequence[str] | None = None, *, zst: bo
                 "removed": [], "repodata_version": 1}))
             continue
         results.append(index_subdir(folder, name, progress, skip_invalid=skip_invalid))
-    write_repodata(results, zst=zst)
+    write_repodata(results, zst=zst, shards=shards)
     return results
 
 
-def write_repodata(results: Iterable[SubdirIndex], *, zst: bool = True) -> None:
-    """Write every subdir's files to temporary names first, then move them into place."""
+def write_repodata(results: Iterable[SubdirIndex], *, zst: bool = True,
+                   shards: bool = False) -> None:
+    """Write every subdir's files to temporary names first, then move them into place;
+    ``shards`` writes sharded repodata too (:mod:`plugins.index.shard_writer`)."""
     import zstandard
+
+    from plugins.index.shard_format import SHARD_INDEX_FN
+    from plugins.index.shard_writer import write_shards
 
     pending: list[tuple[str, str]] = []
     stale: list[str] = []
@@ -221,6 +230,10 @@ def write_repodata(results: Iterable[SubdirIndex], *, zst: bool = True) -> None:
                 pending.append((_atomic_write(target + ".zst", packed), target + ".zst"))
             else:
                 stale.append(target + ".zst")
+            if shards:
+                pending += write_shards(result.folder, result.repodata, _atomic_write)
+            else:
+                stale.append(os.path.join(result.folder, SHARD_INDEX_FN))
     except OSError as exc:
         for tmp, _ in pending:
             try:
@@ -230,7 +243,7 @@ def write_repodata(results: Iterable[SubdirIndex], *, zst: bool = True) -> None:
         raise ChannelIndexError(f"cannot write repodata: {exc}") from None
     for tmp, target in pending:
         os.replace(tmp, target)
-    for path in stale:  # an old .zst would hide the new repodata.json from clients
+    for path in stale:  # an old .zst or shard index would hide the new repodata.json
         try:
             os.unlink(path)
         except FileNotFoundError:

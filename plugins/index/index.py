@@ -18,6 +18,7 @@ import attrs
 from kernel.errors import ArgumentError
 from kernel.session import redact_url, register_credentials, strip_credentials
 from kernel.types import RecordSource
+from plugins.index.sharded import ShardedRepodata, reach
 from plugins.index.sparse import SparseRepodata
 
 DEFAULT_EXTENSIONS = (".conda", ".tar.bz2")
@@ -29,20 +30,30 @@ class LoadedSubdir:
     channel: Any  # kernel.models.Channel of the subdir URL
     url: str  # the subdir URL without credentials
     subdir: str
-    sparse: SparseRepodata
+    sparse: SparseRepodata | ShardedRepodata
     #: the subdir URL with its credentials (``/t/<token>``, ``user:password@``)
     url_w_credentials: str = ""
+    removed: frozenset[str] = frozenset()
+
+    def __attrs_post_init__(self) -> None:
+        removed = self.sparse.meta.get("removed")
+        if isinstance(removed, list) and removed:
+            self.removed = frozenset(r for r in removed if isinstance(r, str))
 
     @property
     def base_url(self) -> str:
-        """Where the packages are, as records carry it: a token shows as ``/t/<TOKEN>``
-        and is registered so downloads put it back (conda's ``base_url_w_credentials``,
-        masked as conda masks it in ``conda-meta``)."""
+        """Where the packages are, as records carry it: ``info.base_url`` (relative to the
+        subdir, or absolute; repodata v2 / CEP 15), else the subdir itself. A token shows as
+        ``/t/<TOKEN>`` and is registered so downloads put it back (conda's
+        ``base_url_w_credentials``, masked as conda masks it in ``conda-meta``)."""
+        with_credentials = self.url_w_credentials or self.url
         base = self.sparse.info.get("base_url")
-        if not base:
-            return register_credentials(self.url_w_credentials or self.url)
-        return register_credentials(with_channel_credentials(
-            str(base).rstrip("/"), self.url_w_credentials or self.url))
+        if not base or not isinstance(base, str):
+            return register_credentials(with_credentials)
+        from plugins.index.shard_format import join_url
+
+        absolute = join_url(self.url + "/repodata.json", base).rstrip("/")
+        return register_credentials(with_channel_credentials(absolute, with_credentials))
 
 
 def with_channel_credentials(base_url: str, subdir_url: str) -> str:
@@ -81,8 +92,14 @@ class Index(RecordSource):
 
     def __init__(self, subdirs: Sequence[LoadedSubdir], *, channel_priority: str = "flexible",
                  extensions: tuple[str, ...] = DEFAULT_EXTENSIONS,
-                 virtual: Sequence[Any] = (), channel_names: Sequence[str] = ()):
+                 virtual: Sequence[Any] = (), channel_names: Sequence[str] = (),
+                 dependencies: bool = True, pip_with_python: bool = True):
         self.subdirs = sorted(subdirs, key=lambda s: s.rank)
+        #: sharded subdirs: ``records(name)`` first loads the shards that ``name`` reaches
+        #: (``dependencies``), or only its own
+        self.sharded = [s.sparse for s in self.subdirs if isinstance(s.sparse, ShardedRepodata)]
+        self.dependencies = dependencies
+        self.pip_with_python = pip_with_python
         self.channel_priority = channel_priority
         self.extensions = extensions
         self.virtual = list(virtual)
@@ -102,12 +119,16 @@ class Index(RecordSource):
         if found is None:
             from kernel.models import PackageRecord
 
+            if self.dependencies and any(name in s.offsets and name not in s.loaded
+                                         for s in self.sharded):
+                reach(self.sharded, [name], pip_with_python=self.pip_with_python)
             found = []
             for loaded in self.subdirs:
                 raw = loaded.sparse.raw_records(name)
                 if not raw:
                     continue
-                keep = select_files((fn for fn, _ in raw), self.extensions)
+                keep = select_files((fn for fn, _ in raw if fn not in loaded.removed),
+                                    self.extensions)
                 built = PackageRecord.from_repodata_entries(
                     [(fn, r) for fn, r in raw if fn in keep], channel=loaded.channel,
                     subdir=loaded.subdir, base_url=loaded.base_url)
@@ -116,6 +137,12 @@ class Index(RecordSource):
             found.extend(v for v in self.virtual if v.name == name)
             self._records[name] = found
         return found
+
+    def preload(self, names: Sequence[str]) -> None:
+        """Fetch the shards of ``names`` (not of their dependencies) in parallel; a no-op
+        without sharded subdirs."""
+        if self.sharded:
+            reach(self.sharded, list(names), follow=False)
 
     def channel_rank(self, record: Any) -> int:
         if self.channel_priority == "disabled":
@@ -161,12 +188,14 @@ def sync_channel_context(config: Any, subdirs: Sequence[str]) -> None:
 def load_index(channels: Sequence[str] = (), subdirs: Sequence[str] | None = None, *,
                override_channels: bool = False, offline: bool | None = None,
                use_index_cache: bool | None = None, virtual: bool = True,
-               config: Any = None, manager: Any = None) -> Index:
+               config: Any = None, manager: Any = None, dependencies: bool = True) -> Index:
     """Fetch (or read from the cache) every channel × subdir and return the :class:`Index`.
 
     ``channels`` are the ``-c`` values; ``subdirs`` default to the ``subdirs`` setting
     (target platform and ``noarch``); ``offline`` and ``use_index_cache`` default to the
-    settings; ``virtual`` adds the virtual packages of the target platform.
+    settings; ``virtual`` adds the virtual packages of the target platform. A subdir that
+    offers a shard index is read through its shards (unless ``repodata_use_shards`` is
+    off); ``dependencies=False`` loads only the shard of each name asked for (``search``).
     """
     from kernel.config import get_config
     from kernel.manager import get_plugin_manager
@@ -193,9 +222,15 @@ def load_index(channels: Sequence[str] = (), subdirs: Sequence[str] | None = Non
             jobs.append((names.index(name), Channel(strip_credentials(url)),
                          Subdir(url, name, subdir, folder)))
 
+    use_shards = bool(config.repodata_use_shards)
+
     def run(job: tuple[int, Any, Subdir]) -> LoadedSubdir:
         rank, channel, subdir = job
-        sparse = subdir.load(config, offline=offline, use_cache=use_cache)
+        sparse: SparseRepodata | ShardedRepodata | None = None
+        if use_shards:
+            sparse = load_sharded(subdir, folder, config, offline=offline, use_cache=use_cache)
+        if sparse is None:
+            sparse = subdir.load(config, offline=offline, use_cache=use_cache)
         return LoadedSubdir(rank, channel, strip_credentials(subdir.url), subdir.subdir, sparse,
                             subdir.url)
 
@@ -211,4 +246,19 @@ def load_index(channels: Sequence[str] = (), subdirs: Sequence[str] | None = Non
 
         records = virtual_package_records(manager, config)
     return Index(loaded, channel_priority=str(config.channel_priority), extensions=extensions,
-                 virtual=records, channel_names=names)
+                 virtual=records, channel_names=names, dependencies=dependencies,
+                 pip_with_python=bool(config.add_pip_as_python_dependency))
+
+
+def load_sharded(subdir: Any, folder: Any, config: Any, *, offline: bool,
+                 use_cache: bool) -> ShardedRepodata | None:
+    """The subdir read through its shards, or ``None`` when it has none."""
+    from plugins.index.shard_index import load_shard_index
+
+    found = load_shard_index(subdir.url, subdir.channel, folder, config, offline=offline,
+                             use_cache=use_cache)
+    if found is None:
+        return None
+    info, shards, url = found
+    return ShardedRepodata(url, subdir.channel, info, shards, folder / "shards", config,
+                           offline=offline)

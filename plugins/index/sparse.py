@@ -125,6 +125,60 @@ def _packages(text: str, idx: int, offsets: Offsets) -> int:
         idx = sep.end()  # type: ignore[union-attr]
 
 
+_LAYOUT = re.compile(r'\{\n( +)"[^"\\\n]*": \{\n( +)"')
+
+
+def _indented_packages(text: str, start: int) -> tuple[Offsets, int] | None:
+    """The offsets of a ``packages`` object written one key per line
+    (``json.dumps(indent=…)``, as conda-index writes every channel), found by searching for
+    the lines that open a record and that name it — without decoding the records (several
+    times faster); ``None`` when the layout is anything else, or any record does not fit it
+    (the caller then decodes every record). Records are not validated here:
+    :meth:`SparseRepodata.raw_records` decodes them when they are asked for.
+    """
+    layout = _LAYOUT.match(text, start)
+    line = text.rfind("\n", 0, start) + 1
+    indent = len(text[line:start]) - len(text[line:start].lstrip(" "))
+    if layout is None or line == 0 or not text.startswith('"', line + indent):
+        return None
+    pad, inner = layout.group(1), layout.group(2)
+    if not indent < len(pad) < len(inner):
+        return None
+    # no line of the object starts with the object's own indentation but its last
+    stop = text.find("\n" + " " * indent + "}", start)
+    sibling = "\n" + pad + '"'
+    if stop < 0 or text[stop - 1] != "}":
+        return None
+    keys = re.compile(re.escape(sibling) + r'([^"\\\n]*)": \{').finditer(text, start, stop)
+    name_lines = re.compile(re.escape("\n" + inner + '"name": "')
+                            + r'([^"\\\n]*)"').finditer(text, start, stop)
+
+    def next_name() -> tuple[int, str]:
+        found = next(name_lines, None)
+        return (found.start(), found.group(1)) if found is not None else (stop + 1, "")
+
+    offsets: Offsets = {}
+    at, name = next_name()
+    current = next(keys, None)
+    if current is None or current.start() != start + 1:
+        return None
+    count = 0
+    while current is not None:  # streamed: no list of 450,000 matches in memory
+        following = next(keys, None)
+        begin, fn = current.start(), current.group(1)
+        end = following.start() - 1 if following is not None else stop
+        if not begin < at < end or text[end - 1] != "}" or (end != stop and text[end] != ","):
+            return None  # a record without a name line, or not closed where it ends
+        offsets.setdefault(name, []).append((fn, current.end() - 1, end))
+        while at < end:  # a second "name" line of one record is not a name
+            at, name = next_name()
+        count += 1
+        current = following
+    if text.count(sibling, start, stop) != count:
+        return None  # a record key the search did not recognise (an escaped file name)
+    return offsets, stop + indent + 2
+
+
 def _package(text: str, fn: str, start: int, offsets: Offsets) -> int:
     record, end = _value(text, start)
     name = record.get("name") if isinstance(record, dict) else None
@@ -145,7 +199,12 @@ def scan(text: str) -> tuple[dict[str, Any], Offsets]:
 
     def top(key: str, start: int) -> int:
         if key in PACKAGE_KEYS:
-            return _packages(text, start, offsets)
+            fast = _indented_packages(text, start)
+            if fast is None:
+                return _packages(text, start, offsets)
+            for name, entries in fast[0].items():
+                offsets.setdefault(name, []).extend(entries)
+            return fast[1]
         meta[key], end = _value(text, start)
         return int(end)
 
@@ -220,7 +279,20 @@ class SparseRepodata:
         pos = array("q")
         pos.frombytes(raw_offsets)
         body = b",".join([data[pos[i]:pos[i + 1]] for i in range(0, len(pos), 2)])
-        decoded = json.loads(b"[" + body + b"]")
+        try:
+            decoded = json.loads(b"[" + body + b"]")
+        except ValueError as exc:  # records are decoded first here (see _indented_packages)
+            from kernel.errors import ChannelError
+
+            raise ChannelError(f"malformed repodata in the cache file {self.json_path}: a "
+                               f"record of '{name}' does not parse ({exc}); the channel "
+                               f"serves broken repodata, or the cache is damaged "
+                               f"(conda clean --index-cache)") from None
+        if len(decoded) * 2 != len(pos) or not all(isinstance(r, dict) for r in decoded):
+            from kernel.errors import ChannelError
+
+            raise ChannelError(f"malformed repodata in the cache file {self.json_path}: the "
+                               f"records of '{name}' are not objects")
         return list(zip(fns.split("\0"), decoded, strict=True))
 
     # -- the sidecar --------------------------------------------------------------------

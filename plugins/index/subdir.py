@@ -10,7 +10,7 @@ from typing import Any
 
 from kernel.errors import ChannelError
 from kernel.session import get_session, redact_url, strip_credentials
-from plugins.index.cache import CacheEntry, is_fresh
+from plugins.index.cache import CacheEntry, PendingWrite, is_fresh
 from plugins.index.fetch import UnavailableInvalidChannel, fetch
 from plugins.index.sparse import SparseRepodata, stamp_of
 
@@ -84,14 +84,24 @@ class Subdir:
         except UnicodeDecodeError as exc:
             raise ChannelError(f"invalid repodata from {url}: not UTF-8 at byte {exc.start}",
                                url=url) from None
+        try:  # written to a temporary file while it is parsed; moved into place once it parsed
+            pending = PendingWrite(self.entry.json_path, raw)
+        except OSError as exc:
+            raise ChannelError(f"cannot write the repodata cache "
+                               f"{self.entry.json_path.parent}: {exc.strerror}") from None
         try:
             sparse = SparseRepodata.parse(self.entry.json_path, text, raw)
         except json.JSONDecodeError as exc:
+            pending.abort()
             what = "truncated" if exc.pos >= len(text.rstrip()) else "malformed"
             raise ChannelError(f"{what} repodata from {url}: {exc.msg} at line {exc.lineno} "
                                f"column {exc.colno} (char {exc.pos})", url=url) from None
+        except BaseException:
+            pending.abort()
+            raise
+        del text
         try:
-            sparse.stamp = stamp_of(self.entry.write_json(raw))
+            sparse.stamp = stamp_of(pending.commit())
             sparse.save(self.entry.index_path)
             self.entry.write_state(state)
         except OSError as exc:

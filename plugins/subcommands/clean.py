@@ -2,7 +2,7 @@
 
 | flag | removes |
 |---|---|
-| ``-i/--index-cache`` | ``<pkgs_dir>/cache``: cached repodata (and our ``.idx`` sidecars) |
+| ``-i/--index-cache`` | ``<pkgs_dir>/cache``: repodata, ``.idx`` sidecars, shard indexes, shards |
 | ``-t/--tarballs`` | package archives (``*.conda``, ``*.tar.bz2``, and ``.partial`` leftovers) |
 | ``-p/--packages`` | extracted package folders that no environment uses |
 | ``-l/--logfiles`` | files in ``<pkgs_dir>/.logs`` |

@@ -1,8 +1,11 @@
 """``conda index CHANNEL_DIR``: write ``repodata.json`` (+ ``.zst``) for a folder of packages.
 
 Each subdir folder (and ``noarch``, created when absent) gets conda-index's repodata; see
-:mod:`plugins.environment.channel_index`. ``--json`` prints
-``{"success", "channel", "subdirs": {subdir: package count}}``.
+:mod:`plugins.environment.channel_index`; ``--shards`` writes sharded repodata (CEP 16)
+beside it, as conda-index ``--write-shards`` does (:mod:`plugins.index.shard_writer`).
+An archive that cannot be read is left out with a warning naming it, as conda-index does
+(``--no-skip-invalid`` stops instead), and the end says how many were skipped. ``--json``
+prints ``{"success", "channel", "subdirs": {subdir: package count}, "skipped": [paths]}``.
 """
 
 from __future__ import annotations
@@ -24,9 +27,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
                              "folder that holds packages, and noarch).")
     parser.add_argument("--no-zst", dest="zst", action="store_false",
                         help="Do not write repodata.json.zst.")
-    parser.add_argument("--skip-invalid", action="store_true",
+    parser.add_argument("--skip-invalid", action=argparse.BooleanOptionalAction, default=True,
                         help="Leave out (with a warning) archives that are not readable "
-                             "conda packages, instead of stopping.")
+                             "conda packages (the default); --no-skip-invalid stops at "
+                             "the first one instead.")
+    parser.add_argument("--shards", "--write-shards", dest="shards", action="store_true",
+                        help="Also write sharded repodata (repodata_shards.msgpack.zst and "
+                             "one <sha256>.msgpack.zst per package name, CEP 16).")
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -36,17 +43,22 @@ def execute(args: argparse.Namespace) -> int:
 
     config = get_config()
     results = index_channel(args.channel_dir, args.subdirs or None, zst=args.zst,
-                            skip_invalid=args.skip_invalid)
+                            skip_invalid=args.skip_invalid, shards=args.shards)
     for result in results:
         for line in result.warnings:
             reporting.warn(line)
+    skipped = [path for r in results for path in r.skipped]
     if config.json:
         reporting.render({"success": True, "channel": args.channel_dir,
-                          "subdirs": {r.subdir: r.count for r in results}})
+                          "subdirs": {r.subdir: r.count for r in results},
+                          "skipped": skipped})
         return 0
     if not config.quiet:
-        reporting.render("".join(f"{r.subdir}: {r.count} package(s) indexed\n"
-                                 for r in results))
+        lines = [f"{r.subdir}: {r.count} package(s) indexed\n" for r in results]
+        if skipped:
+            lines.append(f"{len(skipped)} package file(s) skipped: not readable conda "
+                         f"packages (see the warnings above)\n")
+        reporting.render("".join(lines))
     return 0
 
 

@@ -115,7 +115,14 @@ def _matches(index: Any, spec: Any) -> list[Any]:
     raw = spec.get_raw_value("name") if hasattr(spec, "get_raw_value") else spec.name
     name = str(raw or "*")
     if any(c in name for c in "*?["):
+        if name == "*" and getattr(index, "sharded", None):  # conda's refusal
+            from kernel.errors import CondaError
+
+            raise CondaError("Cannot search for bare '*'. Please include package name in "
+                             "search.")
         names = [n for n in index.names() if fnmatch.fnmatchcase(n, name)]
+        if hasattr(index, "preload"):
+            index.preload(names)  # their shards, fetched in parallel
     else:
         names = [name]
     found = [r for n in names for r in index.records(n) if spec.match(r)]
@@ -145,7 +152,7 @@ def search(args: argparse.Namespace) -> int:
                            override_channels=args.override_channels,
                            offline=True if args.offline else None,
                            use_index_cache=True if args.use_index_cache else None,
-                           virtual=False)
+                           virtual=False, dependencies=False)
         matches = _matches(index, spec)
     if not matches and not args.skip_flexible_search and spec.get_exact_value("name"):
         flexible = MatchSpec(spec, name=f"*{spec.name}*")

@@ -58,25 +58,59 @@ def test_index_creates_empty_noarch(conda, tmp_path: Path) -> None:
 def test_index_json_output_and_reuse(conda, channel: Path) -> None:
     first = conda("--json", "index", channel)
     assert first.json() == {"success": True, "channel": str(channel),
-                            "subdirs": {"noarch": 2, "osx-64": 1}}
+                            "subdirs": {"noarch": 2, "osx-64": 1}, "skipped": []}
     before = (channel / "noarch" / "repodata.json").read_text()
     assert conda("index", channel).code == 0
     assert (channel / "noarch" / "repodata.json").read_text() == before
 
 
-def test_bad_archive_names_it_and_writes_nothing(conda, channel: Path) -> None:
+def test_no_skip_invalid_stops_at_a_bad_archive_and_writes_nothing(conda, channel: Path) -> None:
     (channel / "noarch" / "broken-1.0-0.tar.bz2").write_bytes(b"not a package")
-    result = conda("index", channel)
+    result = conda("index", channel, "--no-skip-invalid")
     assert result.code == 1
     assert "broken-1.0-0.tar.bz2" in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert not (channel / "noarch" / "repodata.json").exists()
     assert not list(channel.rglob("*.tmp"))
-    skipped = conda("index", channel, "--skip-invalid")
-    assert skipped.code == 0 and "broken-1.0-0.tar.bz2" in skipped.err
+
+
+def test_corrupt_archives_are_skipped_with_a_warning_and_counted(
+        conda, channel: Path, shared_data: Path) -> None:
+    corrupt = shared_data / "conda-index" / "tests" / "index_data" / "corrupt" / "noarch"
+    bad = sorted(p.name for p in corrupt.iterdir() if p.name.endswith((".conda", ".tar.bz2")))
+    assert len(bad) == 2
+    for fn in bad:
+        shutil.copy(corrupt / fn, channel / "noarch" / fn)
+    result = conda("index", channel)
+    assert result.code == 0, result.err
+    for fn in bad:
+        assert fn in result.err
+    assert "noarch: 2 package(s) indexed" in result.out
+    assert "2 package file(s) skipped" in result.out
+    noarch = json.loads((channel / "noarch" / "repodata.json").read_text())
+    assert sorted(noarch["packages"]) == ["flask-0.11.1-py_0.tar.bz2",
+                                          "spiffy-test-app-0.5-pyh6afbcc8_0.tar.bz2"]
+    as_json = conda("--json", "index", channel).json()
+    assert sorted(Path(p).name for p in as_json["skipped"]) == bad
 
 
 def test_missing_channel_folder(conda, tmp_path: Path) -> None:
     result = conda("--json", "index", tmp_path / "nope")
     assert result.code == 1
     assert "channel folder not found" in result.json()["message"]
+
+
+def test_index_shards_writes_an_index_and_one_shard_per_name(conda, channel: Path) -> None:
+    from plugins.index.shard_format import SHARD_INDEX_FN, parse_index, parse_shard
+
+    assert conda("index", "--shards", channel).code == 0
+    info, shards = parse_index((channel / "noarch" / SHARD_INDEX_FN).read_bytes(), "x")
+    assert info["subdir"] == "noarch" and sorted(shards) == ["flask", "spiffy-test-app"]
+    shard = parse_shard((channel / "noarch" / f"{shards['flask']}.msgpack.zst").read_bytes(),
+                        "x", shards["flask"])
+    repodata = json.loads((channel / "noarch" / "repodata.json").read_text())
+    assert list(shard["packages"]) == ["flask-0.11.1-py_0.tar.bz2"]
+    flask = repodata["packages"]["flask-0.11.1-py_0.tar.bz2"]
+    assert shard["packages"]["flask-0.11.1-py_0.tar.bz2"]["sha256"] == bytes.fromhex(
+        flask["sha256"])
+    assert not list(channel.rglob("*.tmp"))

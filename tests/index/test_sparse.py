@@ -65,3 +65,35 @@ def test_scan_errors_have_positions() -> None:
     assert (info.value.lineno, info.value.colno) == (1, 47)
     with pytest.raises(json.JSONDecodeError, match="has no package name"):
         scan('{"packages": {"a": {"version": "1"}}}')
+
+
+def _indented(data: dict) -> str:
+    return json.dumps(data, indent=2, sort_keys=True)
+
+
+def test_indented_layout_with_an_escaped_file_name_falls_back(tmp_path: Path) -> None:
+    packages = {'we"ird-1-0.tar.bz2': {"name": "a", "depends": []},
+                "b-1-0.tar.bz2": {"name": "b", "run_exports": {"weak": ["x"]}},
+                "c-1-0.tar.bz2": {"name": "a", "nested": {"name": "not-a"}}}
+    text = _indented({"info": {}, "packages": packages, "packages.conda": {}})
+    path = tmp_path / "repodata.json"
+    path.write_text(text)
+    sparse = SparseRepodata.parse(path, text)
+    assert sparse.raw_records("a") == [("c-1-0.tar.bz2", packages["c-1-0.tar.bz2"]),
+                                       ('we"ird-1-0.tar.bz2', packages['we"ird-1-0.tar.bz2'])]
+    assert sorted(sparse.names()) == ["a", "b"]
+
+
+def test_malformed_record_in_indented_layout_is_a_clean_error(tmp_path: Path) -> None:
+    from kernel.errors import ChannelError
+
+    text = _indented({"packages": {"a-1-0.tar.bz2": {"name": "a", "version": "1"},
+                                   "b-1-0.tar.bz2": {"name": "b", "version": "1"}}})
+    text = text.replace('"version": "1"\n    },\n    "b', '"version": 1x\n    },\n    "b')
+    path = tmp_path / "repodata.json"
+    path.write_text(text)
+    sparse = SparseRepodata.parse(path, text)  # found by layout; decoded when asked for
+    assert sparse.raw_records("b") == [("b-1-0.tar.bz2", {"name": "b", "version": "1"})]
+    with pytest.raises(ChannelError, match=r"malformed repodata in the cache file .*"
+                                           r"repodata\.json: a record of 'a' does not parse"):
+        sparse.raw_records("a")

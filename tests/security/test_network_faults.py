@@ -20,10 +20,12 @@ REPODATA = "/rec/noarch/repodata.json"
 
 
 def _noarch_cache(world: World, channel: str) -> dict[str, bytes]:
-    """The repodata cache files of ``channel``'s noarch subdir (name -> bytes)."""
+    """The repodata cache files of ``channel``'s noarch subdir (name -> bytes); the note
+    that the channel has no shard index (``<key>.shards.info.json``) is no repodata."""
     key = hashlib.md5(f"{channel}/noarch/".encode()).hexdigest()[:8]
     cache = world.pkgs / "cache"
-    return {p.name: p.read_bytes() for p in cache.glob(f"{key}.*")} if cache.is_dir() else {}
+    return {p.name: p.read_bytes() for p in cache.glob(f"{key}.*")
+            if not p.name.endswith(".shards.info.json")} if cache.is_dir() else {}
 
 
 def _leftovers(world: World) -> list[str]:
