@@ -30,6 +30,19 @@ class PackageNotInstalledError(CondaError):
     """``conda update`` named a package the environment does not have."""
 
 
+class NoChannelsConfiguredError(CondaError):
+    """Packages were requested but no channel is configured or given (conda's error)."""
+
+    def __init__(self, packages: Sequence[str]) -> None:
+        wanted = ", ".join(packages) or "the requested packages"
+        super().__init__(
+            "No channels are configured. Conda requires at least one channel to search "
+            f"for packages.\n\nYou have attempted to install: {wanted}\n\n"
+            f"Name a channel for this command (conda install -c <channel> {wanted}) or "
+            "add one to the configuration (conda config --append channels <channel>).",
+            packages=list(packages))
+
+
 @dataclass
 class Change:
     """What one command asks for (see the module docstring)."""
@@ -46,6 +59,9 @@ class Change:
     deps_modifier: str | None = None
     force_reinstall: bool = False
     force_remove: bool = False
+    #: conda's prune (``env update --prune``): solve the specs as if nothing were
+    #: installed, so what no longer serves a requested spec is removed
+    prune: bool = False
     download_only: bool = False
     remove_all: bool = False
     #: a ready RecordSource (``remove`` uses the installed records); None loads the index
@@ -109,6 +125,11 @@ def load_source(change: Change) -> Any:
     from plugins.index import load_index
 
     channels = list(dict.fromkeys([*change.channels, *spec_channels(change.specs_to_add)]))
+    if change.specs_to_add:
+        from plugins.index import resolve_channels
+
+        if not resolve_channels(get_config(), channels, change.override_channels):
+            raise NoChannelsConfiguredError([s.name for s in change.specs_to_add])
     if get_config().dry_run:  # a dry run reads the repodata cache as it is, when it can
         try:
             return load_index(channels=channels, override_channels=change.override_channels,
@@ -140,10 +161,12 @@ def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
                 continue
         pinned = parse_specs(read_pinned(change.prefix))
     pinned += parse_specs(list(config.pinned_packages))
+    ignore_pinned = bool(config.ignore_pinned)
     request = SolveRequest(
         source=source, specs_to_add=tuple(change.specs_to_add),
         specs_to_remove=tuple(change.specs_to_remove), installed=tuple(installed),
-        history_specs=tuple(history), pinned=tuple(pinned),
+        history_specs=tuple(history), pinned=() if ignore_pinned else tuple(pinned),
+        ignore_pinned=ignore_pinned, prune=change.prune,
         virtual_packages=tuple(getattr(source, "virtual", ())),
         channel_priority=config.channel_priority,
         update_modifier=cast(Any, change.update_modifier or config.update_modifier),

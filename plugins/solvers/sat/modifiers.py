@@ -43,18 +43,25 @@ def removed_records(request: SolveRequest, pool: Pool) -> tuple[set[int], list[s
 
 
 def build(request: SolveRequest, pool: Pool, gone: set[int]) -> list[Req]:
-    """The top-level specs, one per name (pins may add optional ones)."""
+    """The top-level specs, one per name (pins may add optional ones).
+
+    Under ``prune`` (conda's ``env update --prune``) neither the installed records nor
+    the history count: the specs are solved as if the environment were empty."""
     dep = pool.dep_of_spec
     ms = pool._matchspec
-    installed = {pool.names[i]: i for i in pool.installed if i not in gone}
+    installed = {} if request.prune else {
+        pool.names[i]: i for i in pool.installed if i not in gone}
     gone_names = {pool.names[i] for i in gone} - installed.keys()
-    history = {s.name: s for s in request.history_specs}
+    history = {} if request.prune else {s.name: s for s in request.history_specs}
     aggressive = set(request.aggressive_update_packages)
     modifier = request.update_modifier
     added = {s.name for s in request.specs_to_add}
     reqs: dict[str, Req] = {}
     for name, spec in history.items():
-        reqs[name] = Req(dep(spec), "history")
+        for feature in pool.feature_deps(spec):
+            reqs[feature.key] = Req(feature, "history")
+        if name != "*":
+            reqs[name] = Req(dep(spec), "history")
     for rec in request.virtual_packages:
         reqs.setdefault(rec.name, Req(dep(ms(rec.name)), "virtual"))
     for name in installed:
@@ -87,7 +94,9 @@ def build(request: SolveRequest, pool: Pool, gone: set[int]) -> list[Req]:
                     reqs[name] = Req(dep(exact_spec(pool, i)), "installed")
 
     python = installed.get("python")
-    if python is not None and "python" not in added and modifier != "update_all":
+    # conda's business rule, update_all included: python stays on its minor version
+    # unless the request names python
+    if python is not None and "python" not in added:
         current = reqs.get("python")
         if current is None or getattr(current.dep.spec, "version", None) is None:
             minor = ".".join(pool.records[python].version.split(".")[:2])
@@ -98,11 +107,16 @@ def build(request: SolveRequest, pool: Pool, gone: set[int]) -> list[Req]:
         if name in reqs and reqs[name].target is not None:
             reqs[name] = Req(dep(ms(name)), "aggressive")
     for spec in request.specs_to_add:
-        reqs[spec.name] = Req(dep(spec), "requested")
+        # ``*[track_features=mkl]`` turns the feature on (conda's ``mkl@``)
+        for feature in pool.feature_deps(spec):
+            reqs[feature.key] = Req(feature, "requested")
+        if spec.name != "*":
+            reqs[spec.name] = Req(dep(spec), "requested")
 
     result = list(reqs.values())
     if not request.ignore_pinned:
-        wanted = {s.name: set(pool.matches(dep(s))) for s in request.specs_to_add}
+        wanted = {s.name: set(pool.matches(dep(s))) for s in request.specs_to_add
+                  if s.name != "*"}
         for pin in request.pinned:
             pinned = dep(pin, optional=True)
             if pin.name in wanted and not wanted[pin.name] & set(pool.matches(pinned)):

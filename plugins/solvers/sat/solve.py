@@ -42,8 +42,12 @@ def backend(request: SolveRequest) -> SolveResult:
 
 def _backend(request: SolveRequest) -> SolveResult:
     from kernel.errors import PackagesNotFoundError
+    from kernel.models import MatchSpec
     from kernel.types import SolveResult
 
+    # conda merges the specs of one name into one (``numpy 1.5*`` and ``numpy 1.6*``
+    # match nothing together); fields that cannot merge raise IncompatibleMatchSpecs
+    request = attrs.evolve(request, specs_to_add=tuple(MatchSpec.merge(request.specs_to_add)))
     pool = Pool(request)
     installed = pool.load_installed()
     gone, unmatched = modifiers.removed_records(request, pool)
@@ -51,7 +55,9 @@ def _backend(request: SolveRequest) -> SolveResult:
         raise PackagesNotFoundError(
             "The following packages are missing from the target environment: "
             + ", ".join(unmatched), packages=unmatched)
-    if request.specs_to_remove and request.force_remove:
+    if _satisfied(request, pool):
+        chosen = list(installed)
+    elif request.specs_to_remove and request.force_remove:
         chosen = [i for i in installed if i not in gone]
     elif request.update_modifier == "update_deps" and request.specs_to_add:
         chosen = _solve_update_deps(request, pool, gone)
@@ -74,14 +80,26 @@ def _backend(request: SolveRequest) -> SolveResult:
                        link=tuple(records[i] for i in link))
 
 
+def _satisfied(request: SolveRequest, pool: Pool) -> bool:
+    """``-S``/``--satisfied-skip-solve``: every requested spec matches an installed
+    record, so conda keeps the environment as it is (no aggressive updates either)."""
+    if (request.update_modifier != "specs_satisfied_skip_solve" or request.specs_to_remove
+            or request.prune or not request.specs_to_add):
+        return False
+    records = [pool.records[i] for i in pool.installed]
+    return all(any(s.match(r) for r in records) for s in request.specs_to_add)
+
+
 def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
     """Record numbers of the optimal solution for ``reqs`` (virtual packages left out)."""
     _check_found(pool, reqs)
     reqs = list(reqs)
     while True:
-        explicit = [r.dep for r in reqs]
+        # requested features take no part in the reduction (conda's verify_specs)
+        explicit = [r.dep for r in reqs if not r.dep.feature]
+        features = {r.dep.feature for r in reqs if r.dep.feature}
         reduced = Reducer(pool, priority == "strict").run(explicit)
-        enc = Encoding(pool, reduced)
+        enc = Encoding(pool, reduced, features)
         for r in reqs:
             enc.clauses.require(enc.lit(r.dep))
         # the objectives define their auxiliary variables before the first model, so
@@ -121,11 +139,12 @@ def _passes(enc: Encoding, reqs: Sequence[Req]
             ) -> tuple[list[tuple[objectives.Objective, bool]], objectives.Objective]:
     """conda's passes in order, as (objective, trymax), and the timestamp objective
     (only minimised when the answer is not yet unique)."""
-    requested = [r.dep.name for r in reqs if not r.dep.optional and r.target is None]
+    requested = [r.dep.name for r in reqs
+                 if not r.dep.optional and r.target is None and r.dep.name]
     optional = [r.dep.name for r in reqs
                 if r.dep.optional and any(i in enc.var for i in enc.pool.matches(r.dep))]
     targets = [r.target for r in reqs if not r.dep.optional and r.target is not None]
-    named = {r.dep.name for r in reqs}
+    named = {r.dep.name for r in reqs if r.dep.name}
     missing = [n for n in enc.groups if n not in named]
     others = [r.dep.name for r in reqs if r.target is not None or
               (r.dep.optional and r.dep.name in optional)] + missing
@@ -144,7 +163,7 @@ def _check_found(pool: Pool, reqs: Sequence[Req]) -> None:
     from kernel.errors import PackagesNotFoundError
 
     missing = [r for r in reqs if not r.dep.optional and r.origin != "virtual"
-               and not pool.matches(r.dep)]
+               and not r.dep.feature and not pool.matches(r.dep)]
     if missing:
         names = [str(r.dep.spec) for r in missing]
         channels = sorted({str(pool.records[i].channel) for r in missing
