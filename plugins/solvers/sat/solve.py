@@ -121,6 +121,7 @@ def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
         if model is not None:
             opt.model = model
             break
+        _check_dependencies_found(pool, reqs)
         core = explain.minimal_conflict(pool, reqs)
         neutered = _neuter(pool, reqs, core)
         if neutered is None:
@@ -171,6 +172,55 @@ def _check_found(pool: Pool, reqs: Sequence[Req]) -> None:
         raise PackagesNotFoundError(
             "The following packages are not available from current channels: "
             + ", ".join(names), packages=names, channels=channels)
+
+
+def _check_dependencies_found(pool: Pool, reqs: Sequence[Req]) -> None:
+    """A requested spec none of whose candidates can be installed because a dependency
+    (directly or further down) is in no channel at all raises PackagesNotFoundError
+    naming those dependencies, e.g. ``requests -> chardet[version='>=3.0.2,<3.1.0']``
+    (the lead's call for microconda; conda 26.7's classic solver reports an empty
+    UnsatisfiableError here)."""
+    from kernel.errors import PackagesNotFoundError
+
+    dead: dict[int, list[tuple[str, ...]]] = {}
+
+    def missing(i: int, depth: int) -> list[tuple[str, ...]]:
+        """Chains to dependencies nothing provides, when ``i`` cannot be installed for
+        that reason alone (empty: it can, as far as this check sees)."""
+        if i in dead:
+            return dead[i]
+        dead[i] = []  # a cycle counts as installable
+        if depth > 25:
+            return []
+        for d in pool.depends(i):
+            if d.optional or d.feature or not d.name or d.name.startswith("__"):
+                continue
+            found = pool.matches(d)
+            if not found:
+                dead[i] = [(str(d.spec),)]
+                return dead[i]
+            chains = [missing(j, depth + 1) for j in found]
+            if all(chains):
+                dead[i] = [(str(d.spec), *c) for c in chains[0][:1]]
+                return dead[i]
+        return []
+
+    chains: list[tuple[str, ...]] = []
+    for r in reqs:
+        if r.origin not in ("requested", "history") or r.dep.optional or r.dep.feature:
+            continue
+        found = pool.matches(r.dep)
+        below = [missing(i, 0) for i in found]
+        if found and all(below):
+            chains.extend((str(r.dep.spec), *c) for b in below for c in b)
+    if chains:
+        unique = list(dict.fromkeys(chains))
+        shown = [" -> ".join(c) for c in unique]
+        packages = sorted({c[-1] for c in unique})
+        raise PackagesNotFoundError(
+            "The following packages are not available from current channels: "
+            + ", ".join(shown), packages=packages,
+            channels=sorted(str(c) for c in getattr(pool.source, "channel_names", ())))
 
 
 def _neuter(pool: Pool, reqs: list[Req], core: Sequence[Req]) -> list[Req] | None:
