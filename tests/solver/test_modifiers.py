@@ -107,3 +107,25 @@ def test_a_conflict_without_pins_stays_unsatisfiable(backend, index1) -> None:
     with pytest.raises(UnsatisfiableError) as caught:
         backend(request)
     assert not isinstance(caught.value, SpecsConfigurationConflictError)
+
+
+def test_prune_removes_what_no_requested_spec_needs(backend, index1) -> None:
+    # conda's env update --prune: the file's specs are solved as if nothing were
+    # installed, so numpy (installed, in the history) goes
+    installed = _installed(backend, index1, ["numpy", "python 2.7*"])
+    request = request_for(index1, ["python 2.7*"], installed=installed,
+                          history_specs=["numpy", "python 2.7*"], prune=True)
+    result = backend(request)
+    check(result, request)
+    assert "numpy" not in {r.name for r in result.records}
+    assert dists(result.unlink) == ["numpy-1.7.1-py27_0"]
+    assert not result.link
+
+
+def test_a_requested_feature_needs_no_tracking_package(backend, index1) -> None:
+    # conda's pseudo record for the requested feature tracks it (the checker would
+    # look for a real tracking record)
+    request = request_for(index1, ["*[track_features=mkl]", "numpy 1.6*", "python 2.7*"])
+    result = backend(request)
+    assert "numpy-1.6.2-py27_p4" in dists(result.records)
+    assert "accelerate" not in {r.name for r in result.records}
