@@ -129,3 +129,15 @@ def test_a_requested_feature_needs_no_tracking_package(backend, index1) -> None:
     result = backend(request)
     assert "numpy-1.6.2-py27_p4" in dists(result.records)
     assert "accelerate" not in {r.name for r in result.records}
+
+
+def test_update_deps_keeps_python_on_its_minor_version(backend, index4) -> None:
+    history = ["python=2.7", "numpy=1.11", "pandas=0.20"]
+    installed = _installed(backend, index4, history)
+    request = request_for(index4, ["pandas"], installed=installed, history_specs=history,
+                          update_modifier="update_deps")
+    result = backend(request)
+    check(result, request)
+    versions = {r.name: r.version for r in result.records}
+    assert versions["python"].startswith("2.7.")
+    assert (versions["pandas"], versions["numpy"]) == ("0.23.4", "1.15.0")

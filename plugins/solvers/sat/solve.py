@@ -277,7 +277,12 @@ def _solve_update_deps(request: SolveRequest, pool: Pool, gone: set[int]) -> lis
                 seen.add(d.name)
                 todo.append(d.name)
     pinned = {p.name for p in request.pinned}
-    extra = [pool._matchspec(n) for n in sorted(seen - wanted - pinned)]
+    extra = [pool._matchspec(n) for n in sorted(seen - wanted - pinned - {"python"})]
+    # conda's rule holds here too: python stays on the environment's minor version
+    python = next((i for i in pool.installed if pool.names[i] == "python"), None)
+    if "python" in seen - wanted - pinned and python is not None:
+        minor = ".".join(pool.records[python].version.split(".")[:2])
+        extra.append(pool._matchspec(f"python {minor}.*"))
 
     again = attrs.evolve(request, specs_to_add=(*extra, *request.specs_to_add),
                          update_modifier="update_specs")
