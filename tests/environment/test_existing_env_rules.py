@@ -217,3 +217,16 @@ def test_a_dependency_no_channel_provides_is_packages_not_found(
     assert error["exception_name"] == "PackagesNotFoundError"
     assert error["packages"] == ["chardet[version='>=3.0.2,<3.1.0']"]
     assert "requests -> chardet" in error["message"]
+
+
+def test_channel_priority_disabled_takes_the_first_channel_on_a_tie(
+        conda: Any, shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        solver_available: None) -> None:
+    first, _ = _channel(shared_data, tmp_path / "a", "index.json")
+    second, _ = _channel(shared_data, tmp_path / "b", "index.json")
+    monkeypatch.setenv("CONDA_CHANNEL_PRIORITY", "disabled")
+    result = conda("create", "-p", str(tmp_path / "new"), "--dry-run", "--json",
+                   "--override-channels", "-c", first, "-c", second, "numpy=1.7",
+                   "python=2.7")
+    links = result.json()["actions"]["LINK"]
+    assert {a["base_url"] for a in links} == {first}
