@@ -141,3 +141,16 @@ def test_update_deps_keeps_python_on_its_minor_version(backend, index4) -> None:
     versions = {r.name: r.version for r in result.records}
     assert versions["python"].startswith("2.7.")
     assert (versions["pandas"], versions["numpy"]) == ("0.23.4", "1.15.0")
+
+
+def test_only_deps_keeps_a_requested_package_another_one_needs(backend, index4) -> None:
+    # numpy 1.15's mkl_fft and mkl_random depend on numpy: conda's only_deps drops only
+    # requested packages that nothing else needs, so numpy 1.15 is installed
+    installed = _installed(backend, index4, ["python=2.7", "numpy=1.11"])
+    request = request_for(index4, ["numpy=1.15"], installed=installed,
+                          history_specs=["python=2.7", "numpy=1.11"], deps_modifier="only_deps")
+    result = backend(request)
+    check(result, request)
+    assert sorted(dists(result.link)) == [
+        "mkl_fft-1.0.4-py27h4414c95_1", "mkl_random-1.0.1-py27h4414c95_1",
+        "numpy-1.15.0-py27h1b885b7_0", "numpy-base-1.15.0-py27h3dfced4_0"]

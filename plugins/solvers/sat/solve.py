@@ -298,10 +298,17 @@ def _post(request: SolveRequest, pool: Pool, chosen: list[int]) -> list[int]:
                    if s.match(pool.records[i])}
         keep = [i for i in pool.installed if i not in removed and pool.names[i] not in wanted]
         return keep + [i for i in chosen if pool.names[i] in wanted]
-    if request.deps_modifier == "only_deps":
-        before = set(pool.installed)
-        return [i for i in chosen if i in before
-                or not any(s.match(pool.records[i]) for s in request.specs_to_add)]
+    if request.deps_modifier == "only_deps" and request.update_modifier != "update_deps":
+        # conda drops the requested packages that nothing else in the solution depends
+        # on, and puts back what the environment already had of those names
+        needed = {d.name for j in chosen for d in pool.depends(j)
+                  if not d.optional and d.name and d.name != pool.names[j]}
+        dropped = {i for i in chosen if pool.names[i] not in needed
+                   and any(s.match(pool.records[i]) for s in request.specs_to_add)}
+        removing = {s.name for s in request.specs_to_remove}
+        names = {pool.names[i] for i in dropped} - removing
+        back = [i for i in pool.installed if pool.names[i] in names]
+        return [i for i in chosen if i not in dropped] + back
     return chosen
 
 
