@@ -141,7 +141,10 @@ def load_source(change: Change) -> Any:
 
 def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
     """Ask the configured solver plugin, with the pre/post-solve hooks around it."""
+    import attrs
+
     from kernel.config import get_config
+    from kernel.errors import UnsatisfiableError
     from kernel.manager import get_plugin_manager
     from kernel.models import MatchSpec
     from kernel.types import SolveRequest
@@ -162,6 +165,11 @@ def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
         pinned = parse_specs(read_pinned(change.prefix))
     pinned += parse_specs(list(config.pinned_packages))
     ignore_pinned = bool(config.ignore_pinned)
+    # conda's install without an update flag first solves with everything that does not
+    # conflict frozen, and on failure once more with update_specs
+    retry = change.command == "install" and change.update_modifier is None and bool(installed)
+    modifier = "freeze_installed" if retry else (
+        change.update_modifier or config.update_modifier)
     request = SolveRequest(
         source=source, specs_to_add=tuple(change.specs_to_add),
         specs_to_remove=tuple(change.specs_to_remove), installed=tuple(installed),
@@ -169,14 +177,19 @@ def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
         ignore_pinned=ignore_pinned, prune=change.prune,
         virtual_packages=tuple(getattr(source, "virtual", ())),
         channel_priority=config.channel_priority,
-        update_modifier=cast(Any, change.update_modifier or config.update_modifier),
+        update_modifier=cast(Any, modifier),
         deps_modifier=cast(Any, change.deps_modifier or config.deps_modifier),
         force_remove=change.force_remove, force_reinstall=change.force_reinstall,
         aggressive_update_packages=tuple(config.aggressive_update_packages),
         add_pip_as_python_dependency=bool(config.add_pip_as_python_dependency))
     for hook in manager.hook_results("conda_pre_solves"):
         hook.action(frozenset(request.specs_to_add), frozenset(request.specs_to_remove))
-    result = solver.backend(request)
+    try:
+        result = solver.backend(request)
+    except UnsatisfiableError:
+        if not retry:
+            raise
+        result = solver.backend(attrs.evolve(request, update_modifier="update_specs"))
     for hook in manager.hook_results("conda_post_solves"):
         hook.action(str(config.repodata_fns[0]), tuple(result.unlink), tuple(result.link))
     return result

@@ -230,3 +230,39 @@ def test_channel_priority_disabled_takes_the_first_channel_on_a_tie(
                    "python=2.7")
     links = result.json()["actions"]["LINK"]
     assert {a["base_url"] for a in links} == {first}
+
+
+def _created(conda: Callable[..., Any], url: str, by_dist: dict[str, tuple[str, str, dict]],
+             tmp_path: Path, specs: Sequence[str]) -> Path:
+    """An environment as ``conda create specs`` would make it (history: ``specs``)."""
+    plan = conda("create", "-p", str(tmp_path / "scratch"), "--dry-run", "--json",
+                 "--override-channels", "-c", url, *specs).json()
+    return _prefix(tmp_path, url, by_dist, _dists(plan, "LINK"), specs)
+
+
+def test_python_3_7_from_a_py27_env_changes_no_more_than_conda(
+        conda: Any, shared_data: Path, tmp_path: Path, solver_available: None) -> None:
+    # conda's install first freezes what does not conflict; the py27 records that do
+    # become optional, so cryptography-vectors (only cryptography 2.3 needs it) goes and
+    # cryptography 2.2.2 comes, as in conda's test_python2_update
+    url, by_dist = _channel(shared_data, tmp_path, "index4.json")
+    prefix = _created(conda, url, by_dist, tmp_path, ["conda", "python=2"])
+    plan = _plan(conda, "install", prefix, url, "python=3.7")
+    linked, unlinked = _dists(plan, "LINK"), _dists(plan, "UNLINK")
+    assert "cryptography-2.2.2-py37h14c3975_0" in linked
+    assert "python-3.7.0-hc3d631a_0" in linked
+    assert "cryptography-vectors-2.3-py27_0" in unlinked
+    assert not [d for d in linked if d.startswith("cryptography-vectors")]
+
+
+def test_install_moves_the_featured_stack_with_the_request(
+        conda: Any, index1: Any, tmp_path: Path, solver_available: None) -> None:
+    # what conflicts with numpy 1.7 (the np16 builds) changes, the rest stays frozen
+    url, by_dist = index1
+    prefix = _prefix(tmp_path, url, by_dist, ACCELERATE_ENV,
+                     ["numpy=1.6", "python=2.7.3", "accelerate"])
+    plan = _plan(conda, "install", prefix, url, "numpy=1.7")
+    assert _dists(plan, "LINK") == [
+        "accelerate-1.1.0-np17py27_p0", "mkl-11.0-np17py27_p0", "numba-0.8.1-np17py27_0",
+        "numbapro-0.11.0-np17py27_p0", "numexpr-2.1-np17py27_p0", "numpy-1.7.1-py27_p0",
+        "scikit-learn-0.13.1-np17py27_p0", "scipy-0.12.0-np17py27_p0"]

@@ -42,6 +42,28 @@ def removed_records(request: SolveRequest, pool: Pool) -> tuple[set[int], list[s
     return gone, unmatched
 
 
+def _freeze_inputs(request: SolveRequest, pool: Pool, installed: dict[str, int]
+                   ) -> tuple[set[str], dict[str, set[int]]]:
+    """Names of installed records that conflict with the request, and the request's
+    reduced index by name (conda's ``conflict_specs`` and ``explicit_pool``)."""
+    from plugins.solvers.sat.freeze import conflicting_records
+    from plugins.solvers.sat.reduce import Reducer
+
+    explicit = [Req(d, "requested") for s in request.specs_to_add
+                for d in (pool.feature_deps(s) or [pool.dep_of_spec(s)])]
+    explicit += [Req(pool.dep_of_spec(pool._matchspec(r.name)), "virtual")
+                 for r in request.virtual_packages]
+    if not request.specs_to_add:
+        return set(), {}
+    found = conflicting_records(pool, explicit, list(installed.values()))
+    reduced = Reducer(pool, request.channel_priority == "strict").run(
+        [r.dep for r in explicit if not r.dep.feature])
+    by_name: dict[str, set[int]] = {}
+    for i in reduced:
+        by_name.setdefault(pool.names[i], set()).add(i)
+    return {pool.names[i] for i in found}, by_name
+
+
 def build(request: SolveRequest, pool: Pool, gone: set[int]) -> list[Req]:
     """The top-level specs, one per name (pins may add optional ones).
 
@@ -57,6 +79,7 @@ def build(request: SolveRequest, pool: Pool, gone: set[int]) -> list[Req]:
     modifier = request.update_modifier
     added = {s.name for s in request.specs_to_add}
     reqs: dict[str, Req] = {}
+    conflicts: set[str] = set()
     for name, spec in history.items():
         for feature in pool.feature_deps(spec):
             reqs[feature.key] = Req(feature, "history")
@@ -77,26 +100,41 @@ def build(request: SolveRequest, pool: Pool, gone: set[int]) -> list[Req]:
             reqs = {n: r for n, r in reqs.items() if r.origin == "virtual"}
             reqs.update((n, Req(dep(ms(n)), "installed")) for n in installed)
     else:
-        freeze = modifier == "freeze_installed" and bool(history)
+        # conda's FREEZE_INSTALLED: what can stay as it is alongside the request stays
+        # exactly; what conflicts with it may change (an optional spec aiming at the
+        # installed record), and a history spec whose name the request's reduced index
+        # holds without the installed record keeps only its target
+        freeze = modifier == "freeze_installed"
+        explicit_pool: dict[str, set[int]] = {}
+        if freeze and installed:
+            conflicts, explicit_pool = _freeze_inputs(request, pool, installed)
         for name, req in list(reqs.items()):
             i = installed.get(name)
             if i is None or req.dep.spec is None or not req.dep.spec.match(pool.records[i]):
                 continue
             if name in aggressive:
                 reqs[name] = Req(dep(ms(name)), "aggressive")
-            elif freeze and name not in added:
+            elif (freeze and history and name not in added and name not in conflicts
+                  and (name not in explicit_pool or i in explicit_pool[name])):
                 reqs[name] = Req(dep(exact_spec(pool, i)), req.origin)
             else:
                 reqs[name] = Req(req.dep, req.origin, i)
         if freeze:
             for name, i in installed.items():
-                if name not in reqs and name not in added:
+                if name in reqs or name in added:
+                    continue
+                if name in conflicts:
+                    reqs[name] = Req(dep(ms(name), optional=True), "installed", i)
+                else:
                     reqs[name] = Req(dep(exact_spec(pool, i)), "installed")
 
     python = installed.get("python")
     # conda's business rule, update_all included: python stays on its minor version
     # unless the request names python
-    if python is not None and "python" not in added:
+    if (python is not None and "python" not in added and modifier == "freeze_installed"
+            and "python" not in conflicts):
+        reqs["python"] = Req(dep(exact_spec(pool, python)), "installed")
+    elif python is not None and "python" not in added:
         current = reqs.get("python")
         if current is None or getattr(current.dep.spec, "version", None) is None:
             minor = ".".join(pool.records[python].version.split(".")[:2])

@@ -144,7 +144,9 @@ def _passes(enc: Encoding, reqs: Sequence[Req]
                  if not r.dep.optional and r.target is None and r.dep.name]
     optional = [r.dep.name for r in reqs
                 if r.dep.optional and any(i in enc.var for i in enc.pool.matches(r.dep))]
-    targets = [r.target for r in reqs if not r.dep.optional and r.target is not None]
+    # conda's update count takes every spec with a target, optional ones too (records
+    # that conflict under freeze_installed)
+    targets = [r.target for r in reqs if r.target is not None]
     named = {r.dep.name for r in reqs if r.dep.name}
     missing = [n for n in enc.groups if n not in named]
     others = [r.dep.name for r in reqs if r.target is not None or
