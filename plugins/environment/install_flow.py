@@ -299,8 +299,9 @@ def _run_change(change: Change, exists: bool) -> int:
     to_fetch = [r for r in plan.link if find_entry(record_dict(r), None) is None]
     specs = [str(s) for s in (change.specs_to_remove if change.command == "remove"
                               else change.specs_to_add)]
-    _show(plan_text(change.prefix, plan.unlink, plan.link, specs=specs,
-                    removed=change.command == "remove", to_download=to_fetch))
+    if not config.json:  # the text plan is not shown with --json; skip building it
+        _show(plan_text(change.prefix, plan.unlink, plan.link, specs=specs,
+                        removed=change.command == "remove", to_download=to_fetch))
     actions = actions_json(change.prefix, plan.unlink, plan.link, to_fetch)
     if config.dry_run:
         if config.json:
