@@ -217,7 +217,7 @@ def real_conda_process(command: list[str], folder: Path,
 
 
 def whole_process(results: list[list[Any]], folders: dict[str, Path], root: Path,
-                  repeat: int, conda: list[str] | None = None
+                  repeat: int, conda: list[str] | None = None, conda_repeat: int = 1
                   ) -> tuple[list[list[Any]], float]:
     """Per case ``[key, label, ours s, ours names, rattler s, rattler names, conda s]``
     (conda s is None without ``conda``) and the peak RSS (MB) of our processes. The
@@ -241,11 +241,11 @@ def whole_process(results: list[list[Any]], folders: dict[str, Path], root: Path
         if conda:
             real_conda_process(conda, folder, specs)
         mine, theirs, real = [], [], []
-        for _ in range(repeat):
+        for run in range(repeat):
             mine.append(ours_process(create, env, folder, specs))
             peak_mb = max(peak_mb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
             theirs.append(rattler_process(env, folder, specs))
-            if conda:
+            if conda and run < conda_repeat:
                 real.append(real_conda_process(conda, folder, specs)[0])
         expected = ["error: UnsatisfiableError"] if key == SUDOKU else in_process
         if mine[0][1] != expected or in_process != expected:
@@ -300,6 +300,9 @@ def main() -> None:
                         help="command running the real conda, isolated and offline (e.g. "
                              "a wrapper script; default $BENCH_REAL_CONDA): timed whole "
                              "process beside ours; left out when empty or not found")
+    parser.add_argument("--conda-repeat", type=int, default=1,
+                        help="timed runs of the real conda per case (it takes seconds "
+                             "each; they alternate with the first of ours)")
     parser.add_argument("--whole-process-only", action="store_true",
                         help="skip the in-process table (the in-process answers are "
                              "still computed once, to check the commands' answers)")
@@ -325,7 +328,7 @@ def main() -> None:
             row.extend([min(t for t, _ in times), times[0][1]])
         (Path(tmp) / "run").mkdir()
         processes, child_mb = whole_process(results, folders, Path(tmp) / "run", args.repeat,
-                                            conda)
+                                            conda, args.conda_repeat)
     if not args.whole_process_only:
         print_table("In process (the solve alone)",
                     [[k, label, t, n, tr, nr] for k, label, _, t, n, tr, nr in results],

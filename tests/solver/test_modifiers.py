@@ -154,3 +154,20 @@ def test_only_deps_keeps_a_requested_package_another_one_needs(backend, index4) 
     assert sorted(dists(result.link)) == [
         "mkl_fft-1.0.4-py27h4414c95_1", "mkl_random-1.0.1-py27h4414c95_1",
         "numpy-1.15.0-py27h1b885b7_0", "numpy-base-1.15.0-py27h3dfced4_0"]
+
+
+def test_a_pin_the_request_reaches_is_installed(backend, index4) -> None:
+    # conda makes a pin on a name in the request's reduced index a hard spec: pinning
+    # nomkl installs it, and with it the openblas builds of numpy
+    request = request_for(index4, ["numpy"], pinned=["nomkl"])
+    result = backend(request)
+    check(result, request)
+    names = {r.name: r.build for r in result.records}
+    assert "nomkl" in names
+    assert names["blas"] == "openblas"
+
+
+def test_a_pin_out_of_the_request_s_reach_installs_nothing(backend, index1) -> None:
+    request = request_for(index1, ["numpy"], pinned=["iopro<=1.4.2"])
+    result = backend(request)
+    assert "iopro" not in {r.name for r in result.records}

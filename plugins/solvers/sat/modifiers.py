@@ -47,7 +47,6 @@ def _freeze_inputs(request: SolveRequest, pool: Pool, installed: dict[str, int]
     """Names of installed records that conflict with the request, and the request's
     reduced index by name (conda's ``conflict_specs`` and ``explicit_pool``)."""
     from plugins.solvers.sat.freeze import conflicting_records
-    from plugins.solvers.sat.reduce import Reducer
 
     explicit = [Req(d, "requested") for s in request.specs_to_add
                 for d in (pool.feature_deps(s) or [pool.dep_of_spec(s)])]
@@ -56,12 +55,20 @@ def _freeze_inputs(request: SolveRequest, pool: Pool, installed: dict[str, int]
     if not request.specs_to_add:
         return set(), {}
     found = conflicting_records(pool, explicit, list(installed.values()))
-    reduced = Reducer(pool, request.channel_priority == "strict").run(
-        [r.dep for r in explicit if not r.dep.feature])
+    return {pool.names[i] for i in found}, _explicit_pool(request, pool)
+
+
+def _explicit_pool(request: SolveRequest, pool: Pool) -> dict[str, set[int]]:
+    """The reduced index of the requested specs alone, by name (conda's
+    ``_get_package_pool(specs_to_add)``)."""
+    from plugins.solvers.sat.reduce import Reducer
+
+    deps = [pool.dep_of_spec(s) for s in request.specs_to_add if s.name != "*"]
+    reduced = Reducer(pool, request.channel_priority == "strict").run(deps)
     by_name: dict[str, set[int]] = {}
     for i in reduced:
         by_name.setdefault(pool.names[i], set()).add(i)
-    return {pool.names[i] for i in found}, by_name
+    return by_name
 
 
 def build(request: SolveRequest, pool: Pool, gone: set[int]) -> list[Req]:
@@ -151,13 +158,17 @@ def build(request: SolveRequest, pool: Pool, gone: set[int]) -> list[Req]:
         if spec.name != "*":
             reqs[spec.name] = Req(dep(spec), "requested")
 
-    result = list(reqs.values())
-    if not request.ignore_pinned:
-        wanted = {s.name: set(pool.matches(dep(s))) for s in request.specs_to_add
-                  if s.name != "*"}
+    if request.pinned and not request.ignore_pinned:
+        # conda: a pin on a name the request's reduced index holds becomes a hard spec
+        # (replacing what the history or the request said of that name), unless the
+        # request names it and no record meets both, when the request overrides it; a
+        # pin out of the request's reach stays optional here (conda leaves it out and
+        # relies on the installed record's target)
+        explicit_pool = _explicit_pool(request, pool) if request.specs_to_add else {}
         for pin in request.pinned:
-            pinned = dep(pin, optional=True)
-            if pin.name in wanted and not wanted[pin.name] & set(pool.matches(pinned)):
-                continue  # conda: the explicit request overrides a pin it cannot meet
-            result.append(Req(pinned, "pinned"))
-    return result
+            if pin.name not in explicit_pool:
+                reqs[f"?{pin.name}"] = Req(dep(pin, optional=True), "pinned")
+            elif pin.name not in added or explicit_pool[pin.name] & set(
+                    pool.matches(dep(pin))):
+                reqs[pin.name] = Req(dep(pin), "pinned")
+    return list(reqs.values())
