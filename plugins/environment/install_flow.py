@@ -174,7 +174,7 @@ def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
         source=source, specs_to_add=tuple(change.specs_to_add),
         specs_to_remove=tuple(change.specs_to_remove), installed=tuple(installed),
         history_specs=tuple(history), pinned=() if ignore_pinned else tuple(pinned),
-        ignore_pinned=ignore_pinned, prune=change.prune,
+        ignore_pinned=ignore_pinned, prune=change.prune, should_retry_solve=retry,
         virtual_packages=tuple(getattr(source, "virtual", ())),
         channel_priority=config.channel_priority,
         update_modifier=cast(Any, modifier),
@@ -189,7 +189,8 @@ def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
     except UnsatisfiableError:
         if not retry:
             raise
-        result = solver.backend(attrs.evolve(request, update_modifier="update_specs"))
+        result = solver.backend(attrs.evolve(request, update_modifier="update_specs",
+                                             should_retry_solve=False))
     for hook in manager.hook_results("conda_post_solves"):
         hook.action(str(config.repodata_fns[0]), tuple(result.unlink), tuple(result.link))
     return result

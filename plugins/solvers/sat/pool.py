@@ -69,6 +69,8 @@ class Pool:
         self.source = request.source
         self.disabled = request.channel_priority == "disabled"
         self.add_pip = request.add_pip_as_python_dependency
+        #: an unsatisfiable solve is retried by the caller: no explanation needed
+        self.retry_follows = bool(getattr(request, "should_retry_solve", False))
         self.records: list[PackageRecord] = []
         self.names: list[str] = []
         self._groups: dict[str, list[int]] = {}

@@ -121,6 +121,10 @@ def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
         if model is not None:
             opt.model = model
             break
+        if pool.retry_follows:
+            from kernel.errors import UnsatisfiableError
+
+            raise UnsatisfiableError("unsatisfiable; a less constrained solve follows")
         _check_dependencies_found(pool, reqs)
         core = explain.minimal_conflict(pool, reqs)
         neutered = _neuter(pool, reqs, core)
