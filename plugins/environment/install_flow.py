@@ -62,6 +62,10 @@ class Change:
     #: conda's prune (``env update --prune``): solve the specs as if nothing were
     #: installed, so what no longer serves a requested spec is removed
     prune: bool = False
+    #: conda's install (no update flag) and env update: solve with what does not
+    #: conflict frozen first, then once more with update_specs (None: install without
+    #: an update flag)
+    freeze_first: bool | None = None
     download_only: bool = False
     remove_all: bool = False
     #: a ready RecordSource (``remove`` uses the installed records); None loads the index
@@ -167,7 +171,10 @@ def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
     ignore_pinned = bool(config.ignore_pinned)
     # conda's install without an update flag first solves with everything that does not
     # conflict frozen, and on failure once more with update_specs
-    retry = change.command == "install" and change.update_modifier is None and bool(installed)
+    retry = change.freeze_first
+    if retry is None:
+        retry = change.command == "install" and change.update_modifier is None
+    retry = bool(retry) and bool(installed) and not change.prune
     modifier = "freeze_installed" if retry else (
         change.update_modifier or config.update_modifier)
     request = SolveRequest(

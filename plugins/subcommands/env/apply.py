@@ -151,6 +151,8 @@ def install_environment(env: Any, prefix: str, args: Any, *, command: str, creat
     change = build_change(env, prefix, args, command=command, creating=creating,
                           extra_specs=extra_specs)
     change.prune = prune
+    # conda's env update solves frozen first, then with update_specs
+    change.freeze_first = command == "update"
     code = run_change(change)
     if code != 0 or get_config().dry_run:
         return code
