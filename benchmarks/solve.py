@@ -238,8 +238,8 @@ def whole_process(results: list[list[Any]], folders: dict[str, Path], root: Path
         folder = folders[key]
         ours_process(create, env, folder, specs)  # warm-up: repodata, plugin caches
         rattler_process(env, folder, specs)
-        if conda:
-            real_conda_process(conda, folder, specs)
+        if conda:  # its repodata cache, warmed by a one-package solve on the same channel
+            real_conda_process(conda, folder, ["zlib"])
         mine, theirs, real = [], [], []
         for run in range(repeat):
             mine.append(ours_process(create, env, folder, specs))
@@ -253,6 +253,9 @@ def whole_process(results: list[list[Any]], folders: dict[str, Path], root: Path
                              f"{mine[0][1][:3]}, the in-process solve {in_process[:3]}")
         rows.append([key, label, min(t for t, _ in mine), mine[0][1],
                      min(t for t, _ in theirs), theirs[0][1], min(real) if real else None])
+        shown = f", conda {rows[-1][6]:.3f} s" if real else ""
+        print(f"  {label}: ours {rows[-1][2]:.3f} s, rattler {rows[-1][4]:.3f} s{shown}",
+              flush=True)
     return rows, peak_mb
 
 
