@@ -24,8 +24,19 @@ JSON plan. Rattler's is ``python -c`` importing rattler, opening ``SparseRepoDat
 ``solve_with_sparse_repodata``. A run of ours must exit 0 with the in-process answer, or
 fail with the in-process error (the sudoku case: ``UnsatisfiableError`` naming a
 conflict). "same" compares name-version-build of the plan's ``LINK`` with rattler's
-answer. Peak RSS is the largest of our child processes, read before rattler's runs.
-Target (the solver issue): median ratio <= 2 whole process.
+answer. Peak RSS is the largest of our child processes. Runs alternate per case (ours,
+rattler, ours, ...), so a busy machine slows both alike.
+
+``--cases issue`` keeps the solver issue's five index4 cases (numpy, scipy + pandas,
+jupyter, dask + bokeh, r-essentials); ``--whole-process-only`` skips the in-process
+table. ``--conda CMD`` (or ``$BENCH_REAL_CONDA``) adds the real conda as a whole-process
+peer: ``CMD create -n bench --dry-run --json --override-channels -c <channel> <specs>``,
+where CMD isolates it (e.g. a wrapper exporting HOME, CONDARC, CONDA_PKGS_DIRS and
+``CONDA_SOLVER=classic``; see the project's notes on running the real conda); its
+repodata cache is warmed by a one-package solve first, ``--conda-repeat`` timed runs per
+case (default 1: it takes seconds to minutes). Left out when not given or not found.
+Targets (the solver issue): whole process, median <= 2x and worst <= 3x py-rattler,
+<= 0.1x the real conda.
 """
 
 from __future__ import annotations
