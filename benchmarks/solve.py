@@ -24,8 +24,19 @@ JSON plan. Rattler's is ``python -c`` importing rattler, opening ``SparseRepoDat
 ``solve_with_sparse_repodata``. A run of ours must exit 0 with the in-process answer, or
 fail with the in-process error (the sudoku case: ``UnsatisfiableError`` naming a
 conflict). "same" compares name-version-build of the plan's ``LINK`` with rattler's
-answer. Peak RSS is the largest of our child processes, read before rattler's runs.
-Target (the solver issue): median ratio <= 2 whole process.
+answer. Peak RSS is the largest of our child processes. Runs alternate per case (ours,
+rattler, ours, ...), so a busy machine slows both alike.
+
+``--cases issue`` keeps the solver issue's five index4 cases (numpy, scipy + pandas,
+jupyter, dask + bokeh, r-essentials); ``--whole-process-only`` skips the in-process
+table. ``--conda CMD`` (or ``$BENCH_REAL_CONDA``) adds the real conda as a whole-process
+peer: ``CMD create -n bench --dry-run --json --override-channels -c <channel> <specs>``,
+where CMD isolates it (e.g. a wrapper exporting HOME, CONDARC, CONDA_PKGS_DIRS and
+``CONDA_SOLVER=classic``; see the project's notes on running the real conda); its
+repodata cache is warmed by a one-package solve first, ``--conda-repeat`` timed runs per
+case (default 1: it takes seconds to minutes). Left out when not given or not found.
+Targets (the solver issue): whole process, median <= 2x and worst <= 3x py-rattler,
+<= 0.1x the real conda.
 """
 
 from __future__ import annotations
@@ -33,7 +44,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -68,9 +82,15 @@ CASES: list[tuple[str, str, list[str]]] = [
                                   "bokeh", "requests", "sqlalchemy"]),
     (INDEX4, "r-base", ["r-base"]),
     (INDEX4, "r-essentials", ["r-essentials"]),
+    (INDEX4, "dask bokeh", ["dask", "bokeh"]),
     (R_MAIN, "r-base", ["r-base"]),
     (SUDOKU, "sudoku conflict (explained)", ["sudoku_0_0", "sudoku_0_1 ==1"]),
 ]
+
+
+#: the solver issue's whole-process set (``--cases issue``)
+ISSUE_CASES = {(INDEX4, "numpy"), (INDEX4, "scipy + pandas"), (INDEX4, "jupyter"),
+               (INDEX4, "dask bokeh"), (INDEX4, "r-essentials")}
 
 
 def layouts() -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
@@ -188,10 +208,31 @@ def rattler_process(env: dict[str, str], folder: Path,
         raise SystemExit(f"rattler run exited {done.returncode}:\n{done.stderr}") from None
 
 
+def real_conda_process(command: list[str], folder: Path,
+                       specs: list[str]) -> tuple[float, list[str]]:
+    """One run of the real conda (``--conda``): wall time and the planned packages. The
+    command isolates itself (e.g. a wrapper exporting HOME, CONDARC, ...)."""
+    argv = [*command, "create", "-n", "bench", "--dry-run", "--json", "--override-channels",
+            "-c", folder.as_uri(), *specs]
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    try:
+        out = json.loads(done.stdout)
+    except ValueError:
+        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr}") from None
+    if out.get("success"):
+        return elapsed, sorted(f"{d['name']}-{d['version']}-{d['build_string']}"
+                               for d in out["actions"]["LINK"])
+    return elapsed, [f"error: {out.get('exception_name')}"]
+
+
 def whole_process(results: list[list[Any]], folders: dict[str, Path], root: Path,
-                  repeat: int) -> tuple[list[list[Any]], float]:
-    """Per case ``[key, label, ours s, ours names, rattler s, rattler names]`` and the peak
-    RSS (MB) of our processes."""
+                  repeat: int, conda: list[str] | None = None, conda_repeat: int = 1
+                  ) -> tuple[list[list[Any]], float]:
+    """Per case ``[key, label, ours s, ours names, rattler s, rattler names, conda s]``
+    (conda s is None without ``conda``) and the peak RSS (MB) of our processes. The
+    peers' runs alternate with ours, run by run, so a busy machine slows them alike."""
     from kernel.config import host_subdir
 
     env = hermetic_env(root)
@@ -203,27 +244,44 @@ def whole_process(results: list[list[Any]], folders: dict[str, Path], root: Path
     if host_subdir() != "linux-64":  # the channels hold linux-64 and noarch only
         create += ["--subdir", "linux-64"]
     rows = []
+    peak_mb = 0.0
     for key, label, specs, _, in_process, *_ in results:
-        ours_process(create, env, folders[key], specs)  # warm-up: repodata, plugin caches
-        runs = [ours_process(create, env, folders[key], specs) for _ in range(repeat)]
+        folder = folders[key]
+        ours_process(create, env, folder, specs)  # warm-up: repodata, plugin caches
+        rattler_process(env, folder, specs)
+        if conda:  # its repodata cache, warmed by a one-package solve on the same channel
+            real_conda_process(conda, folder, ["zlib"])
+        mine, theirs, real = [], [], []
+        for run in range(repeat):
+            mine.append(ours_process(create, env, folder, specs))
+            peak_mb = max(peak_mb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+            theirs.append(rattler_process(env, folder, specs))
+            if conda and run < conda_repeat:
+                real.append(real_conda_process(conda, folder, specs)[0])
         expected = ["error: UnsatisfiableError"] if key == SUDOKU else in_process
-        if runs[0][1] != expected or in_process != expected:
+        if mine[0][1] != expected or in_process != expected:
             raise SystemExit(f"{label}: expected {expected[:3]}, the command answered "
-                             f"{runs[0][1][:3]}, the in-process solve {in_process[:3]}")
-        rows.append([key, label, min(t for t, _ in runs), runs[0][1]])
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    for row, (key, _, specs, *_) in zip(rows, results, strict=True):
-        runs = [rattler_process(env, folders[key], specs) for _ in range(repeat)]
-        row.extend([min(t for t, _ in runs), runs[0][1]])
+                             f"{mine[0][1][:3]}, the in-process solve {in_process[:3]}")
+        rows.append([key, label, min(t for t, _ in mine), mine[0][1],
+                     min(t for t, _ in theirs), theirs[0][1], min(real) if real else None])
+        shown = f", conda {rows[-1][6]:.3f} s" if real else ""
+        print(f"  {label}: ours {rows[-1][2]:.3f} s, rattler {rows[-1][4]:.3f} s{shown}",
+              flush=True)
     return rows, peak_mb
 
 
 def print_table(title: str, rows: list[list[Any]], peak: str) -> None:
-    """Rows are ``[key, label, ours s, ours names, rattler s, rattler names]``."""
+    """Rows are ``[key, label, ours s, ours names, rattler s, rattler names]``, with the
+    real conda's seconds as a seventh item when it ran (``ours/conda`` is printed)."""
     print(f"\n{title}")
-    print(f"{'data':<10} {'case':<30} {'ours s':>8} {'rattler s':>9} {'ratio':>6}  same")
+    with_conda = any(len(r) > 6 and r[6] is not None for r in rows)
+    extra = f" {'conda s':>8} {'/conda':>7}" if with_conda else ""
+    print(f"{'data':<10} {'case':<30} {'ours s':>8} {'rattler s':>9} {'ratio':>6}{extra}"
+          "  same")
     ratios = []
-    for key, label, t_ours, n_ours, t_rat, n_rat in rows:
+    conda_ratios = []
+    for key, label, t_ours, n_ours, t_rat, n_rat, *rest in rows:
+        t_conda = rest[0] if rest else None
         ratio = t_ours / t_rat if t_rat else float("inf")
         ratios.append(ratio)
         short = Path(key).stem if "/" in key else key
@@ -233,32 +291,62 @@ def print_table(title: str, rows: list[list[Any]], peak: str) -> None:
             diff = f"both fail ({n_ours[0][7:]} / {n_rat[0][7:]})"
         else:
             diff = f"no ({len(set(n_ours) ^ set(n_rat))} differ)"
-        print(f"{short:<10} {label:<30} {t_ours:8.3f} {t_rat:9.3f} {ratio:6.2f}  {diff}")
-    print(f"median ratio {statistics.median(ratios):.2f}; slowest ours "
-          f"{max(r[2] for r in rows):.3f} s; {peak}")
+        cells = ""
+        if with_conda:
+            cells = f" {'':>8} {'':>7}"
+            if t_conda:
+                conda_ratios.append(t_ours / t_conda)
+                cells = f" {t_conda:8.3f} {t_ours / t_conda:7.3f}"
+        print(f"{short:<10} {label:<30} {t_ours:8.3f} {t_rat:9.3f} {ratio:6.2f}{cells}  {diff}")
+    print(f"median ratio {statistics.median(ratios):.2f}, worst {max(ratios):.2f}; slowest "
+          f"ours {max(r[2] for r in rows):.3f} s; {peak}")
+    if conda_ratios:
+        print(f"ours / the real conda: median {statistics.median(conda_ratios):.3f}, worst "
+              f"{max(conda_ratios):.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cases", choices=("all", "issue"), default="all",
+                        help="'issue': the solver issue's five index4 cases only")
+    parser.add_argument("--conda", default=os.environ.get("BENCH_REAL_CONDA", ""),
+                        help="command running the real conda, isolated and offline (e.g. "
+                             "a wrapper script; default $BENCH_REAL_CONDA): timed whole "
+                             "process beside ours; left out when empty or not found")
+    parser.add_argument("--conda-repeat", type=int, default=1,
+                        help="timed runs of the real conda per case (it takes seconds "
+                             "each; they alternate with the first of ours)")
+    parser.add_argument("--whole-process-only", action="store_true",
+                        help="skip the in-process table (the in-process answers are "
+                             "still computed once, to check the commands' answers)")
     args = parser.parse_args()
+    conda = shlex.split(args.conda) if args.conda else None
+    if conda and not shutil.which(conda[0]):
+        print(f"real conda {conda[0]} not found: left out")
+        conda = None
     data = layouts()
     results = []
-    for key, label, specs in CASES:
-        best = min(ours(data[key], specs)[0] for _ in range(args.repeat))
+    chosen = [c for c in CASES if args.cases == "all" or (c[0], c[1]) in ISSUE_CASES]
+    for key, label, specs in chosen:
+        best = min(ours(data[key], specs)[0]
+                   for _ in range(1 if args.whole_process_only else args.repeat))
         results.append([key, label, specs, best, ours(data[key], specs)[1]])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with tempfile.TemporaryDirectory() as tmp:
         folders = {k: write_channel(Path(tmp) / str(n), v) for n, (k, v) in enumerate(data.items())}
         for row in results:
             key, _, specs = row[:3]
-            times = [rattler_solve(folders[key], specs) for _ in range(args.repeat)]
+            times = [rattler_solve(folders[key], specs)
+                     for _ in range(1 if args.whole_process_only else args.repeat)]
             row.extend([min(t for t, _ in times), times[0][1]])
         (Path(tmp) / "run").mkdir()
-        processes, child_mb = whole_process(results, folders, Path(tmp) / "run", args.repeat)
-    print_table("In process (the solve alone)",
-                [[k, label, t, n, tr, nr] for k, label, _, t, n, tr, nr in results],
-                f"peak RSS after our solves {peak_mb:.0f} MB")
+        processes, child_mb = whole_process(results, folders, Path(tmp) / "run", args.repeat,
+                                            conda, args.conda_repeat)
+    if not args.whole_process_only:
+        print_table("In process (the solve alone)",
+                    [[k, label, t, n, tr, nr] for k, label, _, t, n, tr, nr in results],
+                    f"peak RSS after our solves {peak_mb:.0f} MB")
     print_table("Whole process (a fresh interpreter per run, caches warm)", processes,
                 f"peak RSS of our processes {child_mb:.0f} MB")
 

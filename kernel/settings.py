@@ -78,13 +78,15 @@ SETTINGS: dict[str, tuple[Parameter, str]] = {
     "add_pip_as_python_dependency": (P(True), "Add pip to every python's dependencies."),
     "aggressive_update_packages": (S(str, ("ca-certificates", "certifi", "openssl")),
                                    "Packages always updated when present."),
-    "pinned_packages": (S(str), "Specs every solve must respect."),
+    "pinned_packages": (S(str, (), "&"), "Specs every solve must respect ('&' between them "
+                                         "in a variable)."),
     "update_modifier": (P("update_specs", str, _one_of(
         "update_specs", "freeze_installed", "update_deps", "update_all",
         "specs_satisfied_skip_solve")), "How installed packages may change."),
     "deps_modifier": (P("not_set", str, _one_of("not_set", "no_deps", "only_deps")),
                       "How dependencies are treated."),
     "track_features": (S(str), "Features to track in every solve."),
+    "ignore_pinned": (P(False), "Ignore pinned_packages and conda-meta/pinned (--no-pin)."),
     "virtual_packages": (MapParameter(None),
                          "Override virtual packages: name -> version (build for archspec)."),
     "subdir": (P(None, str), "Target platform subdir, e.g. linux-64."),

@@ -157,6 +157,9 @@ class SolveRequest:
     prune: bool = False
     aggressive_update_packages: tuple[str, ...] = ("ca-certificates", "certifi", "openssl")
     add_pip_as_python_dependency: bool = True
+    #: another solve follows when this one is unsatisfiable (conda's should_retry_solve):
+    #: raise UnsatisfiableError without working out the explanation
+    should_retry_solve: bool = False
 
 
 @attrs.frozen

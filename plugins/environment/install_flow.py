@@ -31,6 +31,19 @@ class PackageNotInstalledError(CondaError):
     """``conda update`` named a package the environment does not have."""
 
 
+class NoChannelsConfiguredError(CondaError):
+    """Packages were requested but no channel is configured or given (conda's error)."""
+
+    def __init__(self, packages: Sequence[str]) -> None:
+        wanted = ", ".join(packages) or "the requested packages"
+        super().__init__(
+            "No channels are configured. Conda requires at least one channel to search "
+            f"for packages.\n\nYou have attempted to install: {wanted}\n\n"
+            f"Name a channel for this command (conda install -c <channel> {wanted}) or "
+            "add one to the configuration (conda config --append channels <channel>).",
+            packages=list(packages))
+
+
 @dataclass
 class Change:
     """What one command asks for (see the module docstring)."""
@@ -47,6 +60,13 @@ class Change:
     deps_modifier: str | None = None
     force_reinstall: bool = False
     force_remove: bool = False
+    #: conda's prune (``env update --prune``): solve the specs as if nothing were
+    #: installed, so what no longer serves a requested spec is removed
+    prune: bool = False
+    #: conda's install (no update flag) and env update: solve with what does not
+    #: conflict frozen first, then once more with update_specs (None: install without
+    #: an update flag)
+    freeze_first: bool | None = None
     download_only: bool = False
     remove_all: bool = False
     #: a ready RecordSource (``remove`` uses the installed records); None loads the index
@@ -110,6 +130,11 @@ def load_source(change: Change) -> Any:
     from plugins.index import load_index
 
     channels = list(dict.fromkeys([*change.channels, *spec_channels(change.specs_to_add)]))
+    if change.specs_to_add:
+        from plugins.index import resolve_channels
+
+        if not resolve_channels(get_config(), channels, change.override_channels):
+            raise NoChannelsConfiguredError([s.name for s in change.specs_to_add])
     if get_config().dry_run:  # a dry run reads the repodata cache as it is, when it can
         try:
             return load_index(channels=channels, override_channels=change.override_channels,
@@ -121,7 +146,10 @@ def load_source(change: Change) -> Any:
 
 def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
     """Ask the configured solver plugin, with the pre/post-solve hooks around it."""
+    import attrs
+
     from kernel.config import get_config
+    from kernel.errors import UnsatisfiableError
     from kernel.manager import get_plugin_manager
     from kernel.models import MatchSpec
     from kernel.types import SolveRequest
@@ -141,20 +169,36 @@ def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
                 continue
         pinned = parse_specs(read_pinned(change.prefix))
     pinned += parse_specs(list(config.pinned_packages))
+    ignore_pinned = bool(config.ignore_pinned)
+    # conda's install without an update flag first solves with everything that does not
+    # conflict frozen, and on failure once more with update_specs
+    retry = change.freeze_first
+    if retry is None:
+        retry = change.command == "install" and change.update_modifier is None
+    retry = bool(retry) and bool(installed) and not change.prune
+    modifier = "freeze_installed" if retry else (
+        change.update_modifier or config.update_modifier)
     request = SolveRequest(
         source=source, specs_to_add=tuple(change.specs_to_add),
         specs_to_remove=tuple(change.specs_to_remove), installed=tuple(installed),
-        history_specs=tuple(history), pinned=tuple(pinned),
+        history_specs=tuple(history), pinned=() if ignore_pinned else tuple(pinned),
+        ignore_pinned=ignore_pinned, prune=change.prune, should_retry_solve=retry,
         virtual_packages=tuple(getattr(source, "virtual", ())),
         channel_priority=config.channel_priority,
-        update_modifier=cast(Any, change.update_modifier or config.update_modifier),
+        update_modifier=cast(Any, modifier),
         deps_modifier=cast(Any, change.deps_modifier or config.deps_modifier),
         force_remove=change.force_remove, force_reinstall=change.force_reinstall,
         aggressive_update_packages=tuple(config.aggressive_update_packages),
         add_pip_as_python_dependency=bool(config.add_pip_as_python_dependency))
     for hook in manager.hook_results("conda_pre_solves"):
         hook.action(frozenset(request.specs_to_add), frozenset(request.specs_to_remove))
-    result = solver.backend(request)
+    try:
+        result = solver.backend(request)
+    except UnsatisfiableError:
+        if not retry:
+            raise
+        result = solver.backend(attrs.evolve(request, update_modifier="update_specs",
+                                             should_retry_solve=False))
     for hook in manager.hook_results("conda_post_solves"):
         hook.action(str(config.repodata_fns[0]), tuple(result.unlink), tuple(result.link))
     return result
@@ -314,8 +358,9 @@ def _run_change(change: Change, exists: bool) -> int:
     to_fetch = [r for r in plan.link if find_entry(record_dict(r), None) is None]
     specs = [str(s) for s in (change.specs_to_remove if change.command == "remove"
                               else change.specs_to_add)]
-    _show(plan_text(change.prefix, plan.unlink, plan.link, specs=specs,
-                    removed=change.command == "remove", to_download=to_fetch))
+    if not config.json:  # the text plan is not shown with --json; skip building it
+        _show(plan_text(change.prefix, plan.unlink, plan.link, specs=specs,
+                        removed=change.command == "remove", to_download=to_fetch))
     actions = actions_json(change.prefix, plan.unlink, plan.link, to_fetch)
     if config.dry_run:
         if config.json:

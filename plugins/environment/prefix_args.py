@@ -17,7 +17,8 @@ from typing import Any
 _OVERRIDES = {"yes": "always_yes", "dry_run": "dry_run", "offline": "offline",
               "use_index_cache": "use_index_cache", "solver": "solver",
               "show_channel_urls": "show_channel_urls", "update_modifier": "update_modifier",
-              "deps_modifier": "deps_modifier", "subdir": "subdir"}
+              "deps_modifier": "deps_modifier", "subdir": "subdir",
+              "ignore_pinned": "ignore_pinned"}
 
 
 def add_prefix_args(parser: argparse.ArgumentParser) -> None:
@@ -69,12 +70,21 @@ def add_solver_args(parser: argparse.ArgumentParser, *, install: bool = True) ->
                         action="store_const", const="specs_satisfied_skip_solve",
                         help="Exit early and do not run the solver if the requested specs "
                              "are satisfied.")
+    update.add_argument("--update-all", "--all", dest="update_modifier",
+                        action="store_const", const="update_all",
+                        help="Update all installed packages in the environment.")
+    update.add_argument("--update-specs", dest="update_modifier", action="store_const",
+                        const="update_specs", help="Update based on provided specifications.")
     deps = group.add_mutually_exclusive_group()
     deps.add_argument("--no-deps", dest="deps_modifier", action="store_const",
                       const="no_deps", help="Do not install, update, remove, or change "
                                             "dependencies.")
     deps.add_argument("--only-deps", dest="deps_modifier", action="store_const",
                       const="only_deps", help="Only install dependencies.")
+    group.add_argument("--no-pin", dest="ignore_pinned", action="store_true", default=None,
+                       help="Ignore pinned file.")
+    # conda accepts --prune on install/update (hidden) and does not pass it to the solve
+    group.add_argument("--prune", action="store_true", help=argparse.SUPPRESS)
     group.add_argument("--force-reinstall", action="store_true",
                        help="Ensure that any user-requested package for the current "
                             "operation is uninstalled and reinstalled.")

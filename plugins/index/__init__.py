@@ -6,7 +6,7 @@ Subcommands import this public module::
 
     index = load_index(channels=["conda-forge"], subdirs=["linux-64", "noarch"])
     index.records("numpy")        # PackageRecords, highest-priority channel first
-    index.channel_rank(record)    # 0 for the first channel (0 for all when disabled)
+    index.channel_rank(record)    # 0 for the first channel, 1 for the next...
 
 Modules: :mod:`.cache` (conda's cache layout, atomic writes, TTL), :mod:`.fetch` (HTTP,
 ``.zst``, conditional requests, errors), :mod:`.sparse` (parse once, fast warm form),

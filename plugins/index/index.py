@@ -145,8 +145,8 @@ class Index(RecordSource):
             reach(self.sharded, list(names), follow=False)
 
     def channel_rank(self, record: Any) -> int:
-        if self.channel_priority == "disabled":
-            return 0
+        # under channel_priority: disabled too: conda's version key still ranks the
+        # channels, after the version (two channels with the same build: the first wins)
         rank = self._rank.get(id(record))
         if rank is not None:
             return rank

@@ -114,14 +114,32 @@ def write_record(prefix: str, record: Mapping[str, Any], *, tmp_dir: str | None 
     return target
 
 
+#: ``id(record)`` -> (record, its JSON dict): a plan asks for the same record's dict
+#: several times (planning, display, JSON actions); records are frozen
+_AS_DICT: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
 def record_dict(record: Any) -> dict[str, Any]:
-    """A record as conda's JSON dict: ``record.to_json()``, or a copy of a mapping."""
+    """A record as conda's JSON dict: ``record.to_json()``, or a copy of a mapping. Each
+    call returns a new dict (callers may change it)."""
     if isinstance(record, Mapping):
         return dict(record)
+    known = _AS_DICT.get(id(record))
+    if known is not None and known[0] is record:
+        return _copy(known[1])
     to_json = getattr(record, "to_json", None)
     if callable(to_json):
         data = to_json()
         if isinstance(data, str):
             data = json.loads(data)
-        return dict(data)
+        data = dict(data)
+        if len(_AS_DICT) > 20000:
+            _AS_DICT.clear()
+        _AS_DICT[id(record)] = (record, data)
+        return _copy(data)
     raise TypeError(f"not a package record: {record!r}")
+
+
+def _copy(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy whose list and dict values are copies too (``depends``, ``constrains``)."""
+    return {k: (v.copy() if isinstance(v, (list, dict)) else v) for k, v in data.items()}

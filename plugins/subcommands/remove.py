@@ -53,6 +53,24 @@ def _virtual_packages() -> list[Any]:
     return list(virtual_package_records(get_plugin_manager(), get_config()))
 
 
+def _source(change: Any, records: Sequence[Any], args: argparse.Namespace) -> Any:
+    """What the removal solves over: the installed records, or, when the environment
+    uses legacy features (a record with ``features`` or ``track_features``), the
+    channels too, as conda does: removing the last package that tracks a feature swaps
+    the featured builds it pulled in for plain ones, which only the channels have. If
+    the channels cannot be read, the installed records still allow the removal."""
+    legacy = any(getattr(r, "features", None) or getattr(r, "track_features", None)
+                 for r in records)
+    if legacy and not args.all and not args.force:
+        from plugins.environment.install_flow import load_source
+
+        try:
+            return load_source(change)
+        except CondaError:
+            pass
+    return InstalledSource(records, _virtual_packages())
+
+
 def configure_parser(parser: argparse.ArgumentParser) -> None:
     from plugins.environment.prefix_args import (
         add_channel_args,
@@ -110,7 +128,8 @@ def execute(args: argparse.Namespace) -> int:
                                         f"deactivate it first", prefix=prefix)
     change = Change(command="remove", prefix=prefix, remove_all=args.all,
                     specs_to_remove=parse_specs(args.packages), force_remove=args.force,
-                    source=InstalledSource(records, _virtual_packages()))
+                    channels=list(args.channel), override_channels=args.override_channels)
+    change.source = _source(change, records, args)
     if args.all and not config.json:
         reporting.render(f"\nRemove all packages in environment {prefix}:\n")
     if records or not args.all:

@@ -1,7 +1,8 @@
 """``conda update`` / ``conda upgrade``: newer versions of installed packages.
 
-Named packages must be installed (else ``PackageNotInstalledError``); ``--all`` updates
-every package the environment holds.
+Named packages must be installed (else ``PackageNotInstalledError``); ``--all`` (the
+``update_all`` modifier, also ``--update-all``) updates every package the environment
+holds, and may name specs too, as in conda.
 """
 
 from __future__ import annotations
@@ -19,26 +20,18 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     from plugins.subcommands.install import configure_parser as install_parser
 
     install_parser(parser)
-    parser.add_argument("--all", "--update-all", dest="all", action="store_true",
-                        help="Update all installed packages in the environment.")
 
 
 def execute(args: argparse.Namespace) -> int:
-    from kernel.errors import ArgumentError
-    from plugins.environment.install_flow import (
-        PackageNotInstalledError,
-        parse_specs,
-        run_change,
-    )
+    from kernel.config import get_config
+    from plugins.environment.install_flow import PackageNotInstalledError, run_change
     from plugins.prefix import PrefixData
     from plugins.subcommands.install import build_change
 
-    if args.all and (args.packages or args.file):
-        raise ArgumentError("--all cannot be used with specs or --file")
-    change = build_change(args, "update", allow_empty=args.all)
+    every = (args.update_modifier or get_config().update_modifier) == "update_all"
+    change = build_change(args, "update", allow_empty=every)
     installed = PrefixData(change.prefix).raw_records()
-    if args.all:
-        change.specs_to_add = parse_specs(sorted(installed))
+    if every:
         change.update_modifier = "update_all"
     else:
         for spec in change.specs_to_add:

@@ -31,13 +31,14 @@ def test_freeze_installed_keeps_python_when_adding_a_package(backend, index1) ->
     assert not result.unlink
 
 
-def test_update_all_moves_python_to_its_newest_minor(backend, index1) -> None:
+def test_update_all_keeps_python_on_its_minor_version(backend, index1) -> None:
+    # conda's test_update_all_1: "stick with python=2.6 even though UPDATE_ALL"
     installed = _installed(backend, index1, ["python 2.7.3*"])
     request = request_for(index1, installed=installed, history_specs=["python"],
                           update_modifier="update_all")
     result = backend(request)
     check(result, request)
-    assert [r.version for r in result.records if r.name == "python"] == ["3.3.2"]
+    assert [r.version for r in result.records if r.name == "python"] == ["2.7.5"]
 
 
 def test_installed_python_stays_on_its_minor_version(backend, index1) -> None:
@@ -106,3 +107,67 @@ def test_a_conflict_without_pins_stays_unsatisfiable(backend, index1) -> None:
     with pytest.raises(UnsatisfiableError) as caught:
         backend(request)
     assert not isinstance(caught.value, SpecsConfigurationConflictError)
+
+
+def test_prune_removes_what_no_requested_spec_needs(backend, index1) -> None:
+    # conda's env update --prune: the file's specs are solved as if nothing were
+    # installed, so numpy (installed, in the history) goes
+    installed = _installed(backend, index1, ["numpy", "python 2.7*"])
+    request = request_for(index1, ["python 2.7*"], installed=installed,
+                          history_specs=["numpy", "python 2.7*"], prune=True)
+    result = backend(request)
+    check(result, request)
+    assert "numpy" not in {r.name for r in result.records}
+    assert dists(result.unlink) == ["numpy-1.7.1-py27_0"]
+    assert not result.link
+
+
+def test_a_requested_feature_needs_no_tracking_package(backend, index1) -> None:
+    # conda's pseudo record for the requested feature tracks it (the checker would
+    # look for a real tracking record)
+    request = request_for(index1, ["*[track_features=mkl]", "numpy 1.6*", "python 2.7*"])
+    result = backend(request)
+    assert "numpy-1.6.2-py27_p4" in dists(result.records)
+    assert "accelerate" not in {r.name for r in result.records}
+
+
+def test_update_deps_keeps_python_on_its_minor_version(backend, index4) -> None:
+    history = ["python=2.7", "numpy=1.11", "pandas=0.20"]
+    installed = _installed(backend, index4, history)
+    request = request_for(index4, ["pandas"], installed=installed, history_specs=history,
+                          update_modifier="update_deps")
+    result = backend(request)
+    check(result, request)
+    versions = {r.name: r.version for r in result.records}
+    assert versions["python"].startswith("2.7.")
+    assert (versions["pandas"], versions["numpy"]) == ("0.23.4", "1.15.0")
+
+
+def test_only_deps_keeps_a_requested_package_another_one_needs(backend, index4) -> None:
+    # numpy 1.15's mkl_fft and mkl_random depend on numpy: conda's only_deps drops only
+    # requested packages that nothing else needs, so numpy 1.15 is installed
+    installed = _installed(backend, index4, ["python=2.7", "numpy=1.11"])
+    request = request_for(index4, ["numpy=1.15"], installed=installed,
+                          history_specs=["python=2.7", "numpy=1.11"], deps_modifier="only_deps")
+    result = backend(request)
+    check(result, request)
+    assert sorted(dists(result.link)) == [
+        "mkl_fft-1.0.4-py27h4414c95_1", "mkl_random-1.0.1-py27h4414c95_1",
+        "numpy-1.15.0-py27h1b885b7_0", "numpy-base-1.15.0-py27h3dfced4_0"]
+
+
+def test_a_pin_the_request_reaches_is_installed(backend, index4) -> None:
+    # conda makes a pin on a name in the request's reduced index a hard spec: pinning
+    # nomkl installs it, and with it the openblas builds of numpy
+    request = request_for(index4, ["numpy"], pinned=["nomkl"])
+    result = backend(request)
+    check(result, request)
+    names = {r.name: r.build for r in result.records}
+    assert "nomkl" in names
+    assert names["blas"] == "openblas"
+
+
+def test_a_pin_out_of_the_request_s_reach_installs_nothing(backend, index1) -> None:
+    request = request_for(index1, ["numpy"], pinned=["iopro<=1.4.2"])
+    result = backend(request)
+    assert "iopro" not in {r.name for r in result.records}

@@ -19,8 +19,12 @@ from plugins.solvers.sat.pool import Dep, Pool
 class Encoding:
     """Variables and base clauses of one reduced index."""
 
-    def __init__(self, pool: Pool, reduced: Iterable[int]) -> None:
+    def __init__(self, pool: Pool, reduced: Iterable[int],
+                 features: Iterable[str] = ()) -> None:
         self.pool = pool
+        #: features the request itself turns on (``*[track_features=mkl]``): conda
+        #: satisfies them with a pseudo record, so they are active whatever is installed
+        self.features = frozenset(features)
         self.clauses = c = Clauses()
         # while the base clauses are built every variable is new (none is fixed), so they
         # collect in a plain list and enter the store in one go
@@ -72,7 +76,9 @@ class Encoding:
         if found is not None:
             return found
         c = self.sink
-        if dep.feature:
+        if dep.feature in self.features:
+            found = c.true
+        elif dep.feature:
             found = any_of(c, [self.var[i] for i in self.trackers.get(dep.feature, ())])
         else:
             group = self.groups.get(dep.name, [])

@@ -278,14 +278,25 @@ class Optimizer:
                 self.model = model
                 hi = evaluate()
             return hi
+        # galloping up from the lower bound until a probe succeeds, then bisection: the
+        # optimum usually sits near the bound, and probes near it are the tightly
+        # constrained, cheap ones (a loose probe far above makes picosat search)
         mid = lo
+        step = 1
+        galloping = True
         while lo < hi:
             model = self.clauses.sat(probe(mid))
             if model is None:
                 lo = mid + 1
+                if galloping:
+                    mid = min(lo + step, hi)
+                    step *= 2
+                    if mid < hi:
+                        continue
             else:
                 self.model = model
                 hi = evaluate()
+                galloping = False
             mid = (lo + hi) // 2
         return hi
 

@@ -69,6 +69,8 @@ class Pool:
         self.source = request.source
         self.disabled = request.channel_priority == "disabled"
         self.add_pip = request.add_pip_as_python_dependency
+        #: an unsatisfiable solve is retried by the caller: no explanation needed
+        self.retry_follows = bool(getattr(request, "should_retry_solve", False))
         self.records: list[PackageRecord] = []
         self.names: list[str] = []
         self._groups: dict[str, list[int]] = {}
@@ -184,6 +186,14 @@ class Pool:
 
     def dep_of_spec(self, spec: MatchSpec, optional: bool = False) -> Dep:
         return Dep(spec_key(spec, optional), spec.name, spec, optional)
+
+    def feature_deps(self, spec: MatchSpec) -> list[Dep]:
+        """``*[track_features=mkl]`` (``mkl@``): one feature dependency per feature it
+        names; empty for any other spec."""
+        if spec.name != "*":
+            return []
+        features = spec.get_exact_value("track_features") or ()
+        return [Dep("@" + f, "", None, False, f) for f in sorted(features)]
 
     def strict(self, dep: Dep) -> int:
         """:func:`strictness` of ``dep``'s spec (1 without one), memoised per key."""

@@ -42,8 +42,12 @@ def backend(request: SolveRequest) -> SolveResult:
 
 def _backend(request: SolveRequest) -> SolveResult:
     from kernel.errors import PackagesNotFoundError
+    from kernel.models import MatchSpec
     from kernel.types import SolveResult
 
+    # conda merges the specs of one name into one (``numpy 1.5*`` and ``numpy 1.6*``
+    # match nothing together); fields that cannot merge raise IncompatibleMatchSpecs
+    request = attrs.evolve(request, specs_to_add=tuple(MatchSpec.merge(request.specs_to_add)))
     pool = Pool(request)
     installed = pool.load_installed()
     gone, unmatched = modifiers.removed_records(request, pool)
@@ -51,7 +55,9 @@ def _backend(request: SolveRequest) -> SolveResult:
         raise PackagesNotFoundError(
             "The following packages are missing from the target environment: "
             + ", ".join(unmatched), packages=unmatched)
-    if request.specs_to_remove and request.force_remove:
+    if _satisfied(request, pool):
+        chosen = list(installed)
+    elif request.specs_to_remove and request.force_remove:
         chosen = [i for i in installed if i not in gone]
     elif request.update_modifier == "update_deps" and request.specs_to_add:
         chosen = _solve_update_deps(request, pool, gone)
@@ -74,14 +80,26 @@ def _backend(request: SolveRequest) -> SolveResult:
                        link=tuple(records[i] for i in link))
 
 
+def _satisfied(request: SolveRequest, pool: Pool) -> bool:
+    """``-S``/``--satisfied-skip-solve``: every requested spec matches an installed
+    record, so conda keeps the environment as it is (no aggressive updates either)."""
+    if (request.update_modifier != "specs_satisfied_skip_solve" or request.specs_to_remove
+            or request.prune or not request.specs_to_add):
+        return False
+    records = [pool.records[i] for i in pool.installed]
+    return all(any(s.match(r) for r in records) for s in request.specs_to_add)
+
+
 def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
     """Record numbers of the optimal solution for ``reqs`` (virtual packages left out)."""
     _check_found(pool, reqs)
     reqs = list(reqs)
     while True:
-        explicit = [r.dep for r in reqs]
+        # requested features take no part in the reduction (conda's verify_specs)
+        explicit = [r.dep for r in reqs if not r.dep.feature]
+        features = {r.dep.feature for r in reqs if r.dep.feature}
         reduced = Reducer(pool, priority == "strict").run(explicit)
-        enc = Encoding(pool, reduced)
+        enc = Encoding(pool, reduced, features)
         for r in reqs:
             enc.clauses.require(enc.lit(r.dep))
         # the objectives define their auxiliary variables before the first model, so
@@ -103,6 +121,11 @@ def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
         if model is not None:
             opt.model = model
             break
+        if pool.retry_follows:
+            from kernel.errors import UnsatisfiableError
+
+            raise UnsatisfiableError("unsatisfiable; a less constrained solve follows")
+        _check_dependencies_found(pool, reqs)
         core = explain.minimal_conflict(pool, reqs)
         neutered = _neuter(pool, reqs, core)
         if neutered is None:
@@ -121,11 +144,14 @@ def _passes(enc: Encoding, reqs: Sequence[Req]
             ) -> tuple[list[tuple[objectives.Objective, bool]], objectives.Objective]:
     """conda's passes in order, as (objective, trymax), and the timestamp objective
     (only minimised when the answer is not yet unique)."""
-    requested = [r.dep.name for r in reqs if not r.dep.optional and r.target is None]
+    requested = [r.dep.name for r in reqs
+                 if not r.dep.optional and r.target is None and r.dep.name]
     optional = [r.dep.name for r in reqs
                 if r.dep.optional and any(i in enc.var for i in enc.pool.matches(r.dep))]
-    targets = [r.target for r in reqs if not r.dep.optional and r.target is not None]
-    named = {r.dep.name for r in reqs}
+    # conda's update count takes every spec with a target, optional ones too (records
+    # that conflict under freeze_installed)
+    targets = [r.target for r in reqs if r.target is not None]
+    named = {r.dep.name for r in reqs if r.dep.name}
     missing = [n for n in enc.groups if n not in named]
     others = [r.dep.name for r in reqs if r.target is not None or
               (r.dep.optional and r.dep.name in optional)] + missing
@@ -144,7 +170,7 @@ def _check_found(pool: Pool, reqs: Sequence[Req]) -> None:
     from kernel.errors import PackagesNotFoundError
 
     missing = [r for r in reqs if not r.dep.optional and r.origin != "virtual"
-               and not pool.matches(r.dep)]
+               and not r.dep.feature and not pool.matches(r.dep)]
     if missing:
         names = [str(r.dep.spec) for r in missing]
         channels = sorted({str(pool.records[i].channel) for r in missing
@@ -152,6 +178,55 @@ def _check_found(pool: Pool, reqs: Sequence[Req]) -> None:
         raise PackagesNotFoundError(
             "The following packages are not available from current channels: "
             + ", ".join(names), packages=names, channels=channels)
+
+
+def _check_dependencies_found(pool: Pool, reqs: Sequence[Req]) -> None:
+    """A requested spec none of whose candidates can be installed because a dependency
+    (directly or further down) is in no channel at all raises PackagesNotFoundError
+    naming those dependencies, e.g. ``requests -> chardet[version='>=3.0.2,<3.1.0']``
+    (the lead's call for microconda; conda 26.7's classic solver reports an empty
+    UnsatisfiableError here)."""
+    from kernel.errors import PackagesNotFoundError
+
+    dead: dict[int, list[tuple[str, ...]]] = {}
+
+    def missing(i: int, depth: int) -> list[tuple[str, ...]]:
+        """Chains to dependencies nothing provides, when ``i`` cannot be installed for
+        that reason alone (empty: it can, as far as this check sees)."""
+        if i in dead:
+            return dead[i]
+        dead[i] = []  # a cycle counts as installable
+        if depth > 25:
+            return []
+        for d in pool.depends(i):
+            if d.optional or d.feature or not d.name or d.name.startswith("__"):
+                continue
+            found = pool.matches(d)
+            if not found:
+                dead[i] = [(str(d.spec),)]
+                return dead[i]
+            chains = [missing(j, depth + 1) for j in found]
+            if all(chains):
+                dead[i] = [(str(d.spec), *c) for c in chains[0][:1]]
+                return dead[i]
+        return []
+
+    chains: list[tuple[str, ...]] = []
+    for r in reqs:
+        if r.origin not in ("requested", "history") or r.dep.optional or r.dep.feature:
+            continue
+        found = pool.matches(r.dep)
+        below = [missing(i, 0) for i in found]
+        if found and all(below):
+            chains.extend((str(r.dep.spec), *c) for b in below for c in b)
+    if chains:
+        unique = list(dict.fromkeys(chains))
+        shown = [" -> ".join(c) for c in unique]
+        packages = sorted({c[-1] for c in unique})
+        raise PackagesNotFoundError(
+            "The following packages are not available from current channels: "
+            + ", ".join(shown), packages=packages,
+            channels=sorted(str(c) for c in getattr(pool.source, "channel_names", ())))
 
 
 def _neuter(pool: Pool, reqs: list[Req], core: Sequence[Req]) -> list[Req] | None:
@@ -208,7 +283,12 @@ def _solve_update_deps(request: SolveRequest, pool: Pool, gone: set[int]) -> lis
                 seen.add(d.name)
                 todo.append(d.name)
     pinned = {p.name for p in request.pinned}
-    extra = [pool._matchspec(n) for n in sorted(seen - wanted - pinned)]
+    extra = [pool._matchspec(n) for n in sorted(seen - wanted - pinned - {"python"})]
+    # conda's rule holds here too: python stays on the environment's minor version
+    python = next((i for i in pool.installed if pool.names[i] == "python"), None)
+    if "python" in seen - wanted - pinned and python is not None:
+        minor = ".".join(pool.records[python].version.split(".")[:2])
+        extra.append(pool._matchspec(f"python {minor}.*"))
 
     again = attrs.evolve(request, specs_to_add=(*extra, *request.specs_to_add),
                          update_modifier="update_specs")
@@ -224,10 +304,17 @@ def _post(request: SolveRequest, pool: Pool, chosen: list[int]) -> list[int]:
                    if s.match(pool.records[i])}
         keep = [i for i in pool.installed if i not in removed and pool.names[i] not in wanted]
         return keep + [i for i in chosen if pool.names[i] in wanted]
-    if request.deps_modifier == "only_deps":
-        before = set(pool.installed)
-        return [i for i in chosen if i in before
-                or not any(s.match(pool.records[i]) for s in request.specs_to_add)]
+    if request.deps_modifier == "only_deps" and request.update_modifier != "update_deps":
+        # conda drops the requested packages that nothing else in the solution depends
+        # on, and puts back what the environment already had of those names
+        needed = {d.name for j in chosen for d in pool.depends(j)
+                  if not d.optional and d.name and d.name != pool.names[j]}
+        dropped = {i for i in chosen if pool.names[i] not in needed
+                   and any(s.match(pool.records[i]) for s in request.specs_to_add)}
+        removing = {s.name for s in request.specs_to_remove}
+        names = {pool.names[i] for i in dropped} - removing
+        back = [i for i in pool.installed if pool.names[i] in names]
+        return [i for i in chosen if i not in dropped] + back
     return chosen
 
 

@@ -66,9 +66,10 @@ def update(args: argparse.Namespace) -> int:
     check_installers(env)
     prefix = target_prefix(args, env, config, creating=True)
     exists = os.path.isdir(os.path.join(prefix, "conda-meta"))
-    # --prune: solve the file's specs from nothing, so the plan removes everything else
-    return install_environment(env, prefix, args, command="update",
-                               creating=not exists or args.prune)
+    # --prune reaches the solver, which solves the file's specs as if nothing were
+    # installed: the plan removes what no longer serves them
+    return install_environment(env, prefix, args, command="update", creating=not exists,
+                               prune=bool(args.prune) and exists)
 
 
 def remove(args: argparse.Namespace) -> int:

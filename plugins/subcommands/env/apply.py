@@ -142,7 +142,7 @@ def activate_message(prefix: str, name: str | None) -> str:
 
 
 def install_environment(env: Any, prefix: str, args: Any, *, command: str, creating: bool,
-                        extra_specs: Sequence[str] = ()) -> int:
+                        extra_specs: Sequence[str] = (), prune: bool = False) -> int:
     """The conda packages, then :func:`finish`; returns the exit code."""
     from kernel.config import get_config
     from plugins.environment.install_flow import run_change
@@ -150,6 +150,9 @@ def install_environment(env: Any, prefix: str, args: Any, *, command: str, creat
     check_installers(env)
     change = build_change(env, prefix, args, command=command, creating=creating,
                           extra_specs=extra_specs)
+    change.prune = prune
+    # conda's env update solves frozen first, then with update_specs
+    change.freeze_first = command == "update"
     code = run_change(change)
     if code != 0 or get_config().dry_run:
         return code
