@@ -185,7 +185,7 @@ def test_two_specs_of_one_name_matching_nothing_together_are_not_found(
     url, by_dist = index1
     prefix = _prefix(tmp_path, url, by_dist, [], [])
     plan = _plan(conda, "install", prefix, url, "numpy=1.5", "numpy=1.6")
-    assert plan["exception_name"] == "PackagesNotFoundError"
+    assert plan["exception_name"] == "PackagesNotFoundInChannelsError"
 
 
 def test_incompatible_specs_of_one_name_are_an_error(
@@ -214,9 +214,9 @@ def test_a_dependency_no_channel_provides_is_packages_not_found(
     result = conda("create", "-p", str(tmp_path / "new"), "--dry-run", "--json",
                    "--override-channels", "-c", url, "requests")
     error = result.json()
-    assert error["exception_name"] == "PackagesNotFoundError"
-    assert error["packages"] == ["chardet[version='>=3.0.2,<3.1.0']"]
-    assert "requests -> chardet" in error["message"]
+    assert error["exception_name"] == "PackagesNotFoundInChannelsError"
+    assert error["packages"] == ["requests -> chardet[version='>=3.0.2,<3.1.0']"]
+    assert "  - requests -> chardet[version='>=3.0.2,<3.1.0']\n" in error["message"]
 
 
 def test_channel_priority_disabled_takes_the_first_channel_on_a_tie(

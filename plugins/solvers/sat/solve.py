@@ -221,11 +221,10 @@ def _check_dependencies_found(pool: Pool, reqs: Sequence[Req]) -> None:
             chains.extend((str(r.dep.spec), *c) for b in below for c in b)
     if chains:
         unique = list(dict.fromkeys(chains))
-        shown = [" -> ".join(c) for c in unique]
-        packages = sorted({c[-1] for c in unique})
+        shown = [" -> ".join(c) for c in unique]  # conda lists the chains themselves
         raise PackagesNotFoundError(
             "The following packages are not available from current channels: "
-            + ", ".join(shown), packages=packages,
+            + ", ".join(shown), packages=shown,
             channels=sorted(str(c) for c in getattr(pool.source, "channel_names", ())))
 
 
