@@ -49,3 +49,23 @@ def test_empty_default_channels_leaves_defaults_with_no_channel(conda, hermetic_
     result = conda("info", "--json")
     assert result.code == 0, result.err
     assert result.json()["channels"] == []
+
+
+@pytest.mark.parametrize("condarc", ["", "default_channels: []\n"])
+def test_list_json_gives_the_channel_name_not_the_canonical_one(conda, main_prefix: Path,
+                                                                hermetic_env: Path,
+                                                                condarc: str) -> None:
+    (hermetic_env / ".condarc").write_text(condarc)
+    result = conda("list", "-p", main_prefix, "^xz$", "--json")
+    assert result.code == 0, result.err
+    assert [(r["channel"], r["base_url"]) for r in result.json()] == [
+        ("pkgs/main", "https://repo.anaconda.com/pkgs/main")]
+
+
+def test_plan_json_gives_a_file_channel_by_its_name(conda, recipes: str, tmp_path: Path,
+                                                    solver_available: None) -> None:
+    result = conda("create", "-p", tmp_path / "env", "dependent", "--dry-run", "--json")
+    assert result.code == 0, result.err
+    assert {(r["name"], r["channel"], r["base_url"])
+            for r in result.json()["actions"]["LINK"]} == {
+        ("dependency", "test-recipes", recipes), ("dependent", "test-recipes", recipes)}
