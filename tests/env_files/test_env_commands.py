@@ -142,7 +142,7 @@ def test_named_env_list_and_remove(conda, recipes: str, tmp_path: Path,
     assert not prefix.exists()
     assert str(prefix) not in conda("env", "list", "--json").json()["envs"]
     missing = conda("env", "remove", "-n", "demo", "-y")
-    assert missing.code == 1 and "Could not find conda environment: demo" in missing.err
+    assert missing.code == 1 and f"Not a conda environment: {prefix}" in missing.err
 
 
 def test_config_vars(conda, tmp_path: Path) -> None:
