@@ -150,7 +150,7 @@ def info_dict(config: Config) -> dict[str, Any]:
     from kernel import __version__
     from kernel.session import user_agent
     from kernel.settings import SETTINGS
-    from plugins.prefix.known_envs import envs_details, known_envs
+    from plugins.environment.known_envs import envs_details, known_envs
 
     envs = known_envs(config)
     requests_version = _dist_version("requests", "requests")
@@ -270,7 +270,7 @@ def execute(args: argparse.Namespace) -> int:
                          else config.root_prefix)
         return 0
     if config.json and args.envs:  # conda: only the environments
-        from plugins.prefix.known_envs import envs_details, known_envs
+        from plugins.environment.known_envs import envs_details, known_envs
 
         envs = known_envs(config)
         reporting.envs_list(envs, details=envs_details(envs, config))

@@ -17,7 +17,7 @@ from kernel.cli import main
 from kernel.config import Config, load_config, set_config
 from kernel.manager import PluginManager, set_plugin_manager
 from kernel.types import CondaVirtualPackage
-from plugins.prefix.known_envs import known_envs
+from plugins.environment.known_envs import known_envs
 from plugins.reporters import console as console_backend
 from plugins.reporters import json as json_backend
 from plugins.subcommands import info

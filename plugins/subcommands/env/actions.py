@@ -86,7 +86,7 @@ def remove(args: argparse.Namespace) -> int:
 def list_envs(args: argparse.Namespace) -> int:
     from kernel import reporting
     from kernel.config import get_config
-    from plugins.prefix.known_envs import envs_details, known_envs
+    from plugins.environment.known_envs import envs_details, known_envs
 
     config = get_config()
     prefixes = known_envs(config)

@@ -20,7 +20,7 @@ from typing import Any
 def env_name_for(prefix: str, config: Any, name: str | None) -> str:
     """``name`` when given, else conda's ``env_name``: ``base``, the folder name of an
     environment inside an ``envs_dirs`` entry, else the whole prefix path."""
-    from plugins.prefix.known_envs import env_name
+    from plugins.environment.known_envs import env_name
 
     return name or env_name(prefix, config) or prefix
 

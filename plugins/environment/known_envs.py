@@ -25,10 +25,14 @@ def _same(a: str, b: str) -> bool:
 
 def known_envs(config: Any) -> list[str]:
     """Every known environment prefix, the root prefix included, sorted, once each."""
-    from plugins.prefix.environments import registered_environments
-
     home = config.env.get("HOME") or os.path.expanduser("~")
-    candidates = registered_environments(os.path.join(home, ".conda", "environments.txt"))
+    try:  # read here, not through plugins.prefix: info --json stays light
+        with open(os.path.join(home, ".conda", "environments.txt"), encoding="utf-8",
+                  errors="replace") as f:
+            candidates = [line.strip() for line in f
+                          if line.strip() and not line.startswith("#")]
+    except OSError:
+        candidates = []
     for envs_dir in config.envs_dirs:
         try:
             candidates.extend(entry.path for entry in os.scandir(envs_dir) if entry.is_dir())
