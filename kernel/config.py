@@ -217,6 +217,8 @@ class Config:
             # an empty default_channels is a choice (``defaults`` stands for nothing)
             if (key not in self._origin) if key == "default_channels" else not v[key]:
                 v[key] = make()
+        if "custom_channels" not in self._origin and "custom_channels" not in self.errors:
+            v["custom_channels"] = {"pkgs/pro": "https://repo.anaconda.com"}  # conda's default
         for key in ("envs_dirs", "pkgs_dirs"):
             if key not in self.errors:
                 v[key] = tuple(self._expanduser(p) for p in v[key])

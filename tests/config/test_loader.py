@@ -437,3 +437,13 @@ def test_channel_names_resolve_against_the_installed_config(write: Write) -> Non
          "channel": main})
     set_config(load([write("channels: [x]\n", "other")]))
     assert Channel(main).canonical_name == "defaults"
+
+
+def test_custom_channels_default_to_conda_pkgs_pro_until_set(write: Write) -> None:
+    from kernel.config import set_config
+    from kernel.models import Channel
+
+    set_config(load([]))
+    assert Channel("pkgs/pro").base_url == "https://repo.anaconda.com/pkgs/pro"
+    assert load([write("custom_channels: {mine: 'https://h.example'}\n")]).custom_channels == {
+        "mine": "https://h.example"}
