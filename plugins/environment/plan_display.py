@@ -49,7 +49,7 @@ def dist_fields(record: Any) -> dict[str, Any]:
     if base:
         try:
             name = Channel(base).name or canonical
-        except Exception:
+        except ValueError:  # InvalidChannel: keep the canonical text
             pass
     return {"base_url": base, "build_number": int(data.get("build_number") or 0),
             "build_string": data["build"], "channel": name,

@@ -50,10 +50,13 @@ def _special_cases(records: Sequence[dict[str, Any]], parents: list[set[int]]) -
 
 
 def _dist_str(record: dict[str, Any]) -> str:
-    from plugins.environment.plan_display import channel_parts
+    from kernel.models import Channel
 
     subdir = record.get("subdir")
-    channel = channel_parts(record)[0]
+    try:
+        channel = Channel(record.get("channel") or None).canonical_name
+    except ValueError:
+        channel = str(record.get("channel"))
     where = f"{channel}/{subdir}" if subdir else channel
     return f"{where}::{record['name']}-{record['version']}-{record['build']}"
 
