@@ -25,8 +25,8 @@ from kernel.condarc import SEARCH_PATH, read_condarc, search_path
 from kernel.errors import ConfigurationError
 from kernel.settings import ALIASES, EXPAND_VARS, SETTINGS
 
-__all__ = ["SEARCH_PATH", "Config", "get_config", "load_config", "read_condarc",
-           "search_path", "set_config"]
+__all__ = ["SEARCH_PATH", "Config", "get_config", "load_config", "loaded_config",
+           "read_condarc", "search_path", "set_config"]
 
 ENV_SOURCE = "envvars"
 CMDLINE_SOURCE = "cmd_line"
@@ -203,15 +203,22 @@ class Config:
         defaults = {
             "envs_dirs": lambda: (os.path.join(root, "envs"), str(home / ".conda/envs")),
             "pkgs_dirs": lambda: (os.path.join(root, "pkgs"), str(home / ".conda/pkgs")),
-            "default_channels": lambda: (
-                "https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r",
-                *(("https://repo.anaconda.com/pkgs/msys2",) if sys.platform == "win32" else ())),
             "subdir": host_subdir,
             "subdirs": lambda: (v.get("subdir") or host_subdir(), "noarch"),
+            # msys2 too for Windows targets, as conda adds it
+            "default_channels": lambda: (
+                "https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r",
+                *(("https://repo.anaconda.com/pkgs/msys2",) if sys.platform == "win32"
+                  or str(v.get("subdir") or "").startswith("win-") else ())),
         }
         for key, make in defaults.items():
-            if key not in self.errors and not v[key]:
+            if key in self.errors:
+                continue
+            # an empty default_channels is a choice (``defaults`` stands for nothing)
+            if (key not in self._origin) if key == "default_channels" else not v[key]:
                 v[key] = make()
+        if "custom_channels" not in self._origin and "custom_channels" not in self.errors:
+            v["custom_channels"] = {"pkgs/pro": "https://repo.anaconda.com"}  # conda's default
         for key in ("envs_dirs", "pkgs_dirs"):
             if key not in self.errors:
                 v[key] = tuple(self._expanduser(p) for p in v[key])
@@ -329,13 +336,22 @@ _current: Config | None = None
 
 def get_config() -> Config:
     """The configuration of this run (loaded from the process environment on first use)."""
-    global _current
     if _current is None:
-        _current = load_config()
+        set_config(load_config())
+    assert _current is not None
+    return _current
+
+
+def loaded_config() -> Config | None:
+    """The installed configuration, or ``None`` when none is loaded yet."""
     return _current
 
 
 def set_config(config: Config | None) -> None:
-    """Install ``config`` as this run's configuration (``None`` forgets it)."""
+    """Install ``config`` as this run's configuration (``None`` forgets it); channel names
+    resolve against it from now on."""
     global _current
     _current = config
+    contexts = sys.modules.get("kernel.models.channel_context")
+    if contexts is not None:
+        contexts.set_channel_context(None)

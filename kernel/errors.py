@@ -147,6 +147,10 @@ class EnvironmentLocationNotFound(PrefixError):
     """The named or given environment does not exist."""
 
 
+class DirectoryNotACondaEnvironmentError(PrefixError):
+    """The target folder exists but is not a conda environment (no ``conda-meta``)."""
+
+
 class DryRunExit(CondaError):
     """Raised to stop a command after its plan under ``--dry-run``; exits 0."""
 

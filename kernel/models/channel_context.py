@@ -104,10 +104,13 @@ _listeners: list[Callable[[], None]] = []
 
 
 def get_channel_context() -> ChannelContext:
-    """The installed context (conda's defaults for this platform until one is set)."""
+    """The installed context; until one is set, the one the run's loaded configuration
+    describes (``kernel.config``), or conda's defaults for this platform when none is."""
     global _current
     if _current is None:
-        _current = ChannelContext()
+        config = sys.modules.get("kernel.config")  # never loads one: models work alone
+        loaded = config.loaded_config() if config is not None else None
+        _current = loaded.channel_context() if loaded is not None else ChannelContext()
     return _current
 
 

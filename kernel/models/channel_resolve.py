@@ -46,9 +46,10 @@ class _Resolved:
             name: tuple(self._simple(ctx, url) for url in urls)
             for name, urls in ctx.custom_multichannels.items()
         }
-        multichannels[DEFAULTS_CHANNEL_NAME] = tuple(
-            self._simple(ctx, url) for url in ctx.default_channels
-        )
+        if DEFAULTS_CHANNEL_NAME not in multichannels:  # custom_multichannels' one wins
+            multichannels[DEFAULTS_CHANNEL_NAME] = tuple(
+                self._simple(ctx, url) for url in ctx.default_channels
+            )
         self.multichannels = multichannels
         custom = {c.name: c for members in multichannels.values() for c in members}
         for name, url in ctx.custom_channels.items():

@@ -125,8 +125,9 @@ def copy_untracked(source: str, target: str, files: Sequence[str]) -> int:
 
 def check_clone_paths(source: str, target: str) -> None:
     if not os.path.isdir(os.path.join(source, "conda-meta")):
-        raise CloneError(f"cannot clone {source}: it is not a conda environment",
-                         source=source)
+        from plugins.environment.resolve_prefix import not_an_environment
+
+        raise not_an_environment(source)
     if os.path.normcase(os.path.realpath(source)) == os.path.normcase(
             os.path.realpath(target)):
         raise CloneError(f"cannot clone an environment into itself: {source}", source=source)

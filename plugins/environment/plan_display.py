@@ -40,11 +40,20 @@ def dist_name(record: dict[str, Any]) -> str:
 
 
 def dist_fields(record: Any) -> dict[str, Any]:
-    """conda's ``dist_fields_dump`` of a record."""
+    """conda's ``dist_fields_dump`` of a record: ``channel`` is the channel's name
+    (``pkgs/main``, ``test-recipes``), not its canonical name."""
+    from kernel.models import Channel
+
     data = record_dict(record)
     canonical, base = channel_parts(data)
+    name = canonical
+    if base:
+        try:
+            name = Channel(base).name or canonical
+        except ValueError:  # InvalidChannel: keep the canonical text
+            pass
     return {"base_url": base, "build_number": int(data.get("build_number") or 0),
-            "build_string": data["build"], "channel": canonical,
+            "build_string": data["build"], "channel": name,
             "dist_name": dist_name(data), "name": data["name"],
             "platform": data.get("subdir"), "version": data["version"]}
 

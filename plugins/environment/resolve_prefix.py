@@ -15,7 +15,12 @@ import os
 import re
 from typing import Any
 
-from kernel.errors import ArgumentError, EnvironmentLocationNotFound, PrefixError
+from kernel.errors import (
+    ArgumentError,
+    DirectoryNotACondaEnvironmentError,
+    EnvironmentLocationNotFound,
+    PrefixError,
+)
 from plugins.prefix.base import ensure_base, is_root_prefix
 
 _BAD_NAME = re.compile(r"[/\\:#\s!\"'`$&|;<>()*?{}\[\]^%=,]")
@@ -42,7 +47,21 @@ def validate_name(name: str) -> str:
     return name
 
 
+def not_an_environment(prefix: str) -> PrefixError:
+    """conda's error for a target that is not a conda environment: the folder is missing
+    (``EnvironmentLocationNotFound``) or holds no ``conda-meta``."""
+    if os.path.isdir(prefix):
+        return DirectoryNotACondaEnvironmentError(
+            "The target directory exists, but it is not a conda environment.\n"
+            "Use 'conda create' to convert the directory to a conda environment.\n"
+            f"  target directory: {prefix}", target_directory=prefix)
+    return EnvironmentLocationNotFound(f"Not a conda environment: {prefix}", location=prefix)
+
+
 def prefix_for_name(name: str, config: Any, *, creating: bool = False) -> str:
+    """The environment called ``name``; one not found would live in the first writable
+    ``envs_dirs`` entry, which is where ``creating`` puts it and what the error names
+    otherwise (as conda does)."""
     validate_name(name)
     if name in ("base", "root"):
         return _norm(config.root_prefix)
@@ -50,12 +69,12 @@ def prefix_for_name(name: str, config: Any, *, creating: bool = False) -> str:
         candidate = os.path.join(_norm(envs_dir), name)
         if os.path.isdir(os.path.join(candidate, "conda-meta")):
             return candidate
+    writable = [_norm(d) for d in config.envs_dirs if _writable_dir(_norm(d))]
     if not creating:
-        raise EnvironmentLocationNotFound(f"Could not find conda environment: {name}",
-                                          name=name)
-    for envs_dir in config.envs_dirs:
-        if _writable_dir(_norm(envs_dir)):
-            return os.path.join(_norm(envs_dir), name)
+        home = writable[0] if writable else _norm(config.envs_dirs[0])
+        raise not_an_environment(os.path.join(home, name))
+    if writable:
+        return os.path.join(writable[0], name)
     raise PrefixError(f"no writable envs_dirs to create environment '{name}' in "
                       f"({', '.join(config.envs_dirs)})", name=name)
 
@@ -80,8 +99,5 @@ def resolve_prefix(args: Any, config: Any, *, creating: bool = False,
     if must_exist and is_root_prefix(prefix, config):
         ensure_base(prefix)
     if must_exist and not os.path.isdir(os.path.join(prefix, "conda-meta")):
-        if os.path.isdir(prefix):
-            raise EnvironmentLocationNotFound(f"{prefix} is not a conda environment "
-                                              f"(no conda-meta folder)", prefix=prefix)
-        raise EnvironmentLocationNotFound(f"Not a conda environment: {prefix}", prefix=prefix)
+        raise not_an_environment(prefix)
     return prefix

@@ -110,16 +110,18 @@ class ConsoleRenderer(ReporterRendererBase):
         return captured.get()
 
     def envs_list(self, prefixes: Sequence[str], **kwargs: Any) -> str:
-        """conda's ``# conda environments:`` listing; ``*`` marks the active one."""
+        """conda's ``# conda environments:`` listing; ``*`` marks the active one, ``+`` a
+        frozen one (CEP 22: ``conda-meta/frozen``)."""
         from kernel.config import get_config
 
         config = get_config()
         active = config.active_prefix
-        out = ["", "# conda environments:", "#", "# * -> active"]
+        out = ["", "# conda environments:", "#", "# * -> active", "# + -> frozen"]
         for prefix in prefixes:
             name = self._env_name(str(prefix), config.root_prefix, config.envs_dirs)
             mark = "*" if active and _same_path(str(prefix), active) else " "
-            out.append(f"{name:<20} {mark}  {prefix}")
+            frozen = "+" if os.path.isfile(os.path.join(prefix, "conda-meta", "frozen")) else " "
+            out.append(f"{name:<20} {mark} {frozen} {prefix}")
         return "\n".join(out) + "\n\n"
 
     @staticmethod

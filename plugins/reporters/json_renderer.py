@@ -51,7 +51,10 @@ class JSONRenderer(ReporterRendererBase):
         return dumps([dict(zip(header, row, strict=False)) for row in rows])
 
     def envs_list(self, prefixes: Sequence[str], **kwargs: Any) -> str:
-        return dumps({"envs": list(prefixes)})
+        """``{"envs": [...]}``, with conda's ``envs_details`` when given as ``details``."""
+        details = kwargs.get("details")
+        return dumps({"envs": list(prefixes),
+                      **({"envs_details": details} if details is not None else {})})
 
     def progress_bar(self, description: str, total: int | None = None,
                      **kwargs: Any) -> AbstractContextManager[Callable[[int], None]]:

@@ -14,17 +14,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from kernel import hookimpl
-from kernel.errors import CondaError
+from kernel.errors import DirectoryNotACondaEnvironmentError
 from kernel.types import CondaSubcommand
 
 if TYPE_CHECKING:
     from plugins.environment.install_flow import Change
 
 SUMMARY = "Create a new conda environment from a list of specified packages."
-
-
-class DirectoryNotACondaEnvironmentError(CondaError):
-    """The target of ``create`` is a non-empty folder without ``conda-meta``."""
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:

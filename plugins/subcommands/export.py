@@ -98,7 +98,7 @@ def run_export(args: argparse.Namespace, default_format: str = DEFAULT_FORMAT) -
         default_format = "environment-json"
     exporter = pick_exporter(fmt, args.file, default_format)
     prefix = resolve_prefix(args, config)
-    env, pip = prefix_environment(prefix, name=args.name, from_history=args.from_history,
+    env, pip = prefix_environment(prefix, from_history=args.from_history,
                                   no_builds=args.no_builds,
                                   ignore_channels=args.ignore_channels,
                                   extra_channels=args.channel,

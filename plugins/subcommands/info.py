@@ -57,34 +57,6 @@ def env_name(prefix: str | None, config: Config) -> str | None:
     return prefix
 
 
-def _is_env(path: str | os.PathLike[str]) -> bool:
-    return os.path.isdir(os.path.join(path, "conda-meta"))
-
-
-def known_envs(config: Config) -> list[str]:
-    """The base environment, then ``~/.conda/environments.txt`` and ``envs_dirs`` entries
-    that hold a ``conda-meta`` folder, sorted, without duplicates."""
-    found: dict[str, str] = {}
-    txt = Path(_home(config)) / ".conda" / "environments.txt"
-    try:
-        lines = txt.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        lines = []
-    candidates = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-    for envs_dir in config.envs_dirs:
-        try:
-            candidates.extend(entry.path for entry in os.scandir(envs_dir) if entry.is_dir())
-        except OSError:
-            continue
-    for path in candidates:
-        if _is_env(path):
-            found.setdefault(os.path.normcase(os.path.normpath(path)), os.path.normpath(path))
-    root = os.path.normcase(os.path.normpath(config.root_prefix))
-    base = [found.pop(root)] if root in found else (
-        [config.root_prefix] if _is_env(config.root_prefix) else [])
-    return base + sorted(found.values())
-
-
 def _home(config: Config) -> str:
     return config.env.get("HOME") or os.path.expanduser("~")
 
@@ -194,7 +166,9 @@ def info_dict(config: Config) -> dict[str, Any]:
     from kernel import CONDA_VERSION, __version__
     from kernel.session import user_agent
     from kernel.settings import SETTINGS
+    from plugins.environment.known_envs import envs_details, known_envs
 
+    envs = known_envs(config)
     requests_version = _dist_version("requests", "requests")
     active = config.active_prefix
     user_rc = os.path.join(_home(config), ".condarc")
@@ -213,7 +187,8 @@ def info_dict(config: Config) -> dict[str, Any]:
                          if name not in ("envvars", "cmd_line")],
         "default_prefix": active or config.root_prefix,
         "env_vars": env_vars(config.env),
-        "envs": known_envs(config),
+        "envs": envs,
+        "envs_details": envs_details(envs, config),
         "envs_dirs": list(config.envs_dirs),
         "microconda_version": __version__,
         "netrc_file": _netrc_file(config),
@@ -311,6 +286,12 @@ def execute(args: argparse.Namespace) -> int:
     if args.base:
         reporting.render({"root_prefix": config.root_prefix} if config.json
                          else config.root_prefix)
+        return 0
+    if config.json and args.envs:  # conda: only the environments
+        from plugins.environment.known_envs import envs_details, known_envs
+
+        envs = known_envs(config)
+        reporting.envs_list(envs, details=envs_details(envs, config))
         return 0
     info = masked(info_dict(config))  # CONDA_CHANNELS=.../t/<token>/... stays private
     if config.json:

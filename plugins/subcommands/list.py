@@ -4,10 +4,10 @@ Plain output is conda's table (``# packages in environment at PREFIX:``, columns
 Version, Build, Channel; the channel is shown unless it is ``defaults``, or always with
 ``--show-channel-urls``). ``--json`` prints a list of conda's ``dist_fields_dump`` dicts;
 ``--export`` prints ``name=version=build`` lines, ``--explicit`` an ``@EXPLICIT`` file of
-URLs (``--md5`` / ``--sha256`` append the checksum after ``#``); ``--revisions`` prints
-conda's revision log of ``conda-meta/history`` (installs, removals, upgrades,
-downgrades). ``REGEX`` keeps only packages whose name matches it. Packages that pip
-installed are listed too (``conda_prefix_data_loaders``; channel ``pypi``), except under
+URLs in conda's dependency order (``--md5`` / ``--sha256`` append the checksum after ``#``);
+``--revisions`` prints conda's revision log of ``conda-meta/history`` (installs, removals,
+upgrades, downgrades). ``REGEX`` keeps only packages whose name matches it. Packages that
+pip installed are listed too (``conda_prefix_data_loaders``; channel ``pypi``), except under
 ``--explicit`` (they have no URL) and ``--no-pip`` (which conda 26.7 accepts but ignores).
 """
 
@@ -137,9 +137,12 @@ def execute(args: argparse.Namespace) -> int:
     subdir = str(config.subdir)
     if args.explicit and not config.json:
         # conda's --explicit lists what conda installed: pip's packages have no URL
+        from plugins.prefix.record_order import dependency_order
+
         conda_only = PrefixData(prefix).raw_records()
         checksum = "md5" if args.md5 else ("sha256" if args.sha256 else None)
-        reporting.render(explicit_lines([conda_only[n] for n in sorted(conda_only)], subdir,
+        # conda's order: dependencies first (PrefixData.iter_records_sorted)
+        reporting.render(explicit_lines(dependency_order(conda_only.values()), subdir,
                                         checksum))
         return 0
     raw = PrefixData(prefix, interoperability=args.pip).raw_records()

@@ -52,6 +52,10 @@ def execute(args: argparse.Namespace) -> int:
     config = get_config()
     if args.prefix:
         target = os.path.abspath(os.path.expanduser(args.prefix))
+    elif args.name and args.name not in ("base", "root"):
+        from plugins.environment.resolve_prefix import prefix_for_name
+
+        target = prefix_for_name(args.name, config)  # conda's "Not a conda environment"
     else:
         target = args.name or os.environ.get("CONDA_PREFIX") or "base"
     prefix = locate_prefix(target, config)

@@ -410,3 +410,40 @@ def test_unbound_plugin_settings_are_empty() -> None:
     assert config.plugins.as_dict() == {}
     with pytest.raises(AttributeError, match="no plugin setting named 'greeting'"):
         _ = config.plugins.greeting
+
+
+def test_empty_default_channels_is_kept_not_defaulted(write: Write) -> None:
+    assert load([write("default_channels: []\n")]).default_channels == ()
+    assert load([write("channels: [x]\n")]).default_channels == (
+        "https://repo.anaconda.com/pkgs/main", "https://repo.anaconda.com/pkgs/r")
+
+
+def test_windows_targets_default_to_msys2_too(write: Write) -> None:
+    assert load([write("subdir: win-64\n")]).default_channels[-1] == (
+        "https://repo.anaconda.com/pkgs/msys2")
+
+
+def test_channel_names_resolve_against_the_installed_config(write: Write) -> None:
+    from kernel.config import set_config
+    from kernel.models import Channel, MatchSpec
+
+    main = "https://repo.anaconda.com/pkgs/main"
+
+    set_config(load([write("default_channels: []\n")]))
+    assert Channel("defaults").urls() == []
+    assert Channel(main).canonical_name == main
+    assert not MatchSpec("defaults::numpy").match(
+        {"name": "numpy", "version": "1", "build": "0", "build_number": 0,
+         "channel": main})
+    set_config(load([write("channels: [x]\n", "other")]))
+    assert Channel(main).canonical_name == "defaults"
+
+
+def test_custom_channels_default_to_conda_pkgs_pro_until_set(write: Write) -> None:
+    from kernel.config import set_config
+    from kernel.models import Channel
+
+    set_config(load([]))
+    assert Channel("pkgs/pro").base_url == "https://repo.anaconda.com/pkgs/pro"
+    assert load([write("custom_channels: {mine: 'https://h.example'}\n")]).custom_channels == {
+        "mine": "https://h.example"}

@@ -38,7 +38,7 @@ def test_create_from_yml_then_export_round_trips(conda, recipes: str, tmp_path: 
     exported = conda("export", "-p", prefix)
     assert exported.code == 0, exported.err
     assert exported.out.splitlines()[:6] == [
-        "name: env", "channels:", f"  - {recipes}", "dependencies:",
+        f"name: {prefix}", "channels:", f"  - {recipes}", "dependencies:",
         "  - dependency=1.0=0", "  - dependent=1.0=0"]
     assert "variables:\n  FOO: bar\n" in exported.out
 
@@ -66,7 +66,7 @@ def test_export_flags_and_formats(conda, recipes: str, tmp_path: Path) -> None:
     assert conda("create", "-p", prefix, "dependent=1.0", "-y").code == 0
     history = conda("export", "-p", prefix, "--from-history", "--format", "json").json()
     assert history["dependencies"] == ["dependent=1.0"]
-    assert history["name"] == "env" and history["prefix"] == str(prefix)
+    assert history["name"] == str(prefix) and history["prefix"] == str(prefix)
     no_builds = conda("env", "export", "-p", prefix, "--no-builds", "--json").json()
     assert no_builds["dependencies"] == ["dependency=1.0", "dependent=1.0"]
     bare = conda("env", "export", "-p", prefix, "--ignore-channels", "--override-channels",
@@ -142,7 +142,7 @@ def test_named_env_list_and_remove(conda, recipes: str, tmp_path: Path,
     assert not prefix.exists()
     assert str(prefix) not in conda("env", "list", "--json").json()["envs"]
     missing = conda("env", "remove", "-n", "demo", "-y")
-    assert missing.code == 1 and "Could not find conda environment: demo" in missing.err
+    assert missing.code == 1 and f"Not a conda environment: {prefix}" in missing.err
 
 
 def test_config_vars(conda, tmp_path: Path) -> None:
@@ -241,3 +241,18 @@ def test_bad_input_is_one_line(conda, recipes: str, tmp_path: Path,
     fails("env", "create", "-f", nameless, "-p", tmp_path / "t", "--env-spec", "nope",
           expected="no environment specifier named 'nope'")
     fails("env", "config", "vars", expected="required", code=2)
+
+
+def test_export_name_is_conda_env_name(conda, tmp_path: Path, monkeypatch) -> None:
+    """conda writes the env's name for base and envs_dirs members, else the whole path."""
+    envs = tmp_path / "envs"
+    monkeypatch.setenv("CONDA_ENVS_DIRS", str(envs))
+    for prefix in (envs / "web", tmp_path / "elsewhere"):
+        (prefix / "conda-meta").mkdir(parents=True)
+        (prefix / "conda-meta" / "history").write_text("")
+    names = {args: conda("env", "export", *args, "--json").json()["name"]
+             for args in (("-n", "web"), ("-p", str(envs / "web")),
+                          ("-p", str(tmp_path / "elsewhere")), ("-n", "root"))}
+    assert names == {("-n", "web"): "web", ("-p", str(envs / "web")): "web",
+                     ("-p", str(tmp_path / "elsewhere")): str(tmp_path / "elsewhere"),
+                     ("-n", "root"): "base"}

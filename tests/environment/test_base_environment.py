@@ -56,3 +56,13 @@ def test_a_root_prefix_that_cannot_be_made_is_one_clear_error(
     done = conda("list")
     assert done.code == 1 and done.err.count("\n") == 1, done.err
     assert f"cannot create the base environment at {tmp_path / 'a-file' / 'base'}" in done.err
+
+
+def test_env_list_shows_base_before_it_is_made_and_makes_nothing(conda, root: Path) -> None:
+    listed = conda("env", "list")
+    assert listed.code == 0, listed.err
+    assert f"{'base':<20}     {root}" in listed.out.splitlines()
+    as_json = conda("env", "list", "--json").json()
+    assert as_json["envs"] == [str(root)]
+    assert as_json["envs_details"][str(root)]["base"] is True
+    assert not root.exists()

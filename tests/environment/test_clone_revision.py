@@ -46,7 +46,8 @@ def test_clone_copies_records_and_untracked_files(conda, recipes: str, tmp_path:
         "ArgumentError: did not expect any arguments for --clone"]
     missing = conda("--json", "create", "-p", tmp_path / "y", "--clone", tmp_path / "nope")
     assert missing.code == 1
-    assert missing.json()["exception_name"] == "CloneError"
+    assert (missing.json()["exception_name"], missing.json()["location"]) == (
+        "EnvironmentLocationNotFound", str(tmp_path / "nope"))
     assert not (tmp_path / "y").exists()
 
 

@@ -197,3 +197,19 @@ def test_platform_flag_changes_which_records_exist(recipes, conda, tmp_path, sol
     result = conda("create", "-p", tmp_path / "e", "virtualdep-package=2.0", "--platform",
                    "osx-fake", "-y", "--dry-run")
     assert result.code != 0 and "virtualdep-package" in result.err
+
+
+def test_list_explicit_is_in_conda_dependency_order(conda, recipes: str, tmp_path: Path) -> None:
+    """The order the real conda 26.7 printed for this environment: unrelated packages by
+    name, then dependencies level by level (python before pip, though pip is its dep)."""
+    prefix = tmp_path / "env"
+    made = conda("create", "-p", prefix, "another_dependent", "other_dependent", "buildstring",
+                 "small-executable", "clobber-a", "sample_noarch_python", "pip", "-y")
+    assert made.code == 0, made.err
+    lines = conda("list", "-p", prefix, "--explicit").out.splitlines()
+    assert [line.rsplit("/", 1)[1] for line in lines if line.startswith("file:")] == [
+        "clobber-a-1.0-0.conda", "small-executable-1.0-0.conda", "dependency-2.0-0.conda",
+        "python-3.99.99-0.conda", "versioned-2.0-0.conda", "buildstring-1.0-versioned_2.conda",
+        "dependent-2.0-0.conda", "pip-99.99.99-py399_0.conda",
+        "sample_noarch_python-1.0-py_0.conda", "another_dependent-2.0-0.conda",
+        "other_dependent-1.0-0.conda"]

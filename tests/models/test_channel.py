@@ -302,3 +302,13 @@ def test_any_text_is_a_channel_or_invalid_channel(text: str):
     assert isinstance(channel.canonical_name, str)
     assert all(isinstance(url, str) for url in channel.urls())
     str(channel), repr(channel), channel.url(), channel.base_url
+
+
+def test_custom_multichannel_named_defaults_beats_default_channels():
+    set_channel_context(ChannelContext(
+        default_channels=["https://mirror.example/main"],
+        custom_multichannels={"defaults": ["https://other.example/stable"]}, subdir="linux-64",
+    ))  # fmt: skip
+    assert Channel("defaults").urls() == ["https://other.example/stable/linux-64",
+                                          "https://other.example/stable/noarch"]  # fmt: skip
+    assert Channel("https://mirror.example/main").canonical_name == "https://mirror.example/main"

@@ -65,8 +65,8 @@ def test_envs_list_names_base_and_marks_the_active_environment(
     configure()
     lines = ConsoleRenderer().envs_list([str(root), str(env)]).splitlines()
     assert lines[1] == "# conda environments:"
-    assert f"{'base':<20}    {root}" in lines
-    assert f"{'web':<20} *  {env}" in lines
+    assert f"{'base':<20}     {root}" in lines
+    assert f"{'web':<20} *   {env}" in lines
 
 
 # -- progress ---------------------------------------------------------------------------------

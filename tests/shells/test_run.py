@@ -41,7 +41,8 @@ def test_run_by_prefix_and_exit_codes(conda, envs, shell_environ):
     missing = conda("run", "-n", "two", "no-such-program-here", env=shell_environ)
     assert missing.returncode == 127
     nope = conda("run", "-n", "nope", "true", env=shell_environ)
-    assert nope.returncode == 1 and "Could not find conda environment: nope" in nope.stderr
+    assert nope.returncode == 1 and nope.stderr.strip() == (
+        f"EnvironmentLocationNotFound: Not a conda environment: {envs['two'].parent / 'nope'}")
     assert conda("run", "-n", "two", env=shell_environ).returncode == 2
 
 

@@ -17,6 +17,7 @@ from kernel.cli import main
 from kernel.config import Config, load_config, set_config
 from kernel.manager import PluginManager, set_plugin_manager
 from kernel.types import CondaVirtualPackage
+from plugins.environment.known_envs import known_envs
 from plugins.reporters import console as console_backend
 from plugins.reporters import json as json_backend
 from plugins.subcommands import info
@@ -24,7 +25,8 @@ from plugins.subcommands import info
 CONDA_KEYS = {
     "active_prefix", "active_prefix_name", "av_data_dir", "channels", "conda_build_version",
     "conda_env_version", "conda_location", "conda_prefix", "conda_shlvl", "conda_version",
-    "config_files", "default_prefix", "env_vars", "envs", "envs_dirs", "netrc_file", "offline",
+    "config_files", "default_prefix", "env_vars", "envs", "envs_details", "envs_dirs",
+    "netrc_file", "offline",
     "pkgs_dirs", "platform", "python_version", "rc_path", "requests_version", "root_prefix",
     "root_writable", "site_dirs", "solver", "sys.executable", "sys.prefix", "sys.version",
     "sys_rc_path", "user_agent", "user_rc_path", "virtual_pkgs",
@@ -213,16 +215,39 @@ def test_envs_come_from_environments_txt_and_envs_dirs(
     txt = Path(os.environ["HOME"]) / ".conda" / "environments.txt"
     txt.parent.mkdir(parents=True)
     txt.write_text(f"{elsewhere}\n{tmp_path / 'gone'}\n{named}\n")
-    assert info.known_envs(config()) == [str(base), str(elsewhere), str(named)]
+    # conda sorts them all by path
+    assert known_envs(config()) == [str(elsewhere), str(base), str(named)]
 
 
 def test_envs_flag_prints_conda_environments_listing(
         manager: PluginManager, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     make_env(root / "envs" / "web")
     assert main(["info", "--envs"]) == 0
-    out = capsys.readouterr().out
-    assert "# conda environments:" in out
-    assert f"{'web':<20}    {root / 'envs' / 'web'}" in out.splitlines()
+    assert capsys.readouterr().out.splitlines() == [
+        "", "# conda environments:", "#", "# * -> active", "# + -> frozen",
+        f"{'base':<20}     {root}", f"{'web':<20}     {root / 'envs' / 'web'}", ""]
+
+
+def test_base_is_listed_before_it_exists_on_disk(
+        manager: PluginManager, root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "--envs", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "envs": [str(root)],
+        "envs_details": {str(root): {
+            "name": "base", "created": None, "last_modified": None, "active": False,
+            "base": True, "frozen": False, "writable": None}}}
+    assert info_json(capsys)["envs"] == [str(root)]
+    assert not root.exists()
+
+
+def test_frozen_environment_is_marked(manager: PluginManager, root: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    web = make_env(root / "envs" / "web")
+    (web / "conda-meta" / "frozen").write_text("{}")
+    assert main(["info", "--envs"]) == 0
+    assert f"{'web':<20}   + {web}" in capsys.readouterr().out.splitlines()
+    reporting.reset()
+    assert info_json(capsys)["envs_details"][str(web)]["frozen"] is True
 
 
 # -- text views -------------------------------------------------------------------------------

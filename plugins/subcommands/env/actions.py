@@ -87,9 +87,11 @@ def remove(args: argparse.Namespace) -> int:
 def list_envs(args: argparse.Namespace) -> int:
     from kernel import reporting
     from kernel.config import get_config
-    from plugins.subcommands.info import known_envs
+    from plugins.environment.known_envs import envs_details, known_envs
 
-    reporting.envs_list(known_envs(get_config()))
+    config = get_config()
+    prefixes = known_envs(config)
+    reporting.envs_list(prefixes, details=envs_details(prefixes, config))
     return 0
 
 

@@ -13,18 +13,16 @@ among the conda packages; variables come from ``conda-meta/state``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any
 
 
 def env_name_for(prefix: str, config: Any, name: str | None) -> str:
-    if name:
-        return name
-    norm = os.path.normcase(os.path.normpath(prefix))
-    if norm == os.path.normcase(os.path.normpath(config.root_prefix)):
-        return "base"
-    return os.path.basename(os.path.normpath(prefix))
+    """``name`` when given, else conda's ``env_name``: ``base``, the folder name of an
+    environment inside an ``envs_dirs`` entry, else the whole prefix path."""
+    from plugins.environment.known_envs import env_name
+
+    return name or env_name(prefix, config) or prefix
 
 
 def configured_channels(config: Any) -> list[str]:
