@@ -212,14 +212,13 @@ def _build(config: Any, manager: PluginManager, host: str, auth_name: str | None
     session = requests.Session()
     session.headers.update(_checked_headers(manager, "conda_session_headers", host=host))
     if config.offline:
-        session.mount("http://", offline_adapter())
-        session.mount("https://", offline_adapter())
+        adapter = offline_adapter()
     else:
         timeout = (float(config.remote_connect_timeout_secs),
                    float(config.remote_read_timeout_secs))
         adapter = adapter_class(timeout, manager, max_retries=_retry(config))
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, adapter)
     session.mount("file://", file_adapter())
     session.proxies.update(dict(config.proxy_servers))
     verify = config.ssl_verify
