@@ -160,11 +160,13 @@ def _setup_logging(verbosity: int) -> None:
 
 
 def _report_error(exc: BaseException, *, as_json: bool, debug: bool) -> int:
+    import json
     import traceback
 
+    import kernel.manager
     from kernel.errors import CondaError
 
-    manager = _manager_or_none()
+    manager = kernel.manager._manager  # None when the error came before plugins loaded
     if manager is not None:
         for observer in _safe_results(manager, "conda_exception_observers"):
             try:
@@ -174,8 +176,6 @@ def _report_error(exc: BaseException, *, as_json: bool, debug: bool) -> int:
     if isinstance(exc, CondaError):
         code = exc.return_code
         if as_json:
-            import json
-
             print(json.dumps(exc.dump_map(), indent=2, sort_keys=True, default=str))
         elif code == 0:
             print(exc.message)
@@ -185,8 +185,6 @@ def _report_error(exc: BaseException, *, as_json: bool, debug: bool) -> int:
         code = 1
         message = f"An unexpected error occurred: {type(exc).__name__}: {exc}"
         if as_json:
-            import json
-
             print(json.dumps({"error": message, "exception_name": type(exc).__name__,
                               "message": str(exc)}, indent=2, sort_keys=True))
         else:
@@ -202,12 +200,6 @@ def _report_error(exc: BaseException, *, as_json: bool, debug: bool) -> int:
             if line:
                 print(f"hint: {line}", file=sys.stderr)
     return code
-
-
-def _manager_or_none() -> PluginManager | None:
-    import kernel.manager
-
-    return kernel.manager._manager
 
 
 def _safe_results(manager: PluginManager, hook: str) -> list[Any]:
@@ -277,11 +269,9 @@ def _dispatch(argv: list[str], overrides: dict[str, Any], command: str | None) -
         raise CommandNotFoundError(f"No command 'conda {command}'.{_suggest(command, names)}",
                                    command=command)
     parser = build_parser(subcommands, command)
-    if command is None:
-        if any(a in ("-h", "--help") for a in argv) or not argv:
-            parser.print_help()
-            return 0
-        parser.parse_args(argv)
+    if command is None:  # no command: help (after the flags given are checked)
+        if argv and not any(a in ("-h", "--help") for a in argv):
+            parser.parse_args(argv)
         parser.print_help()
         return 0
     ns = parser.parse_args(argv)

@@ -70,18 +70,12 @@ def _expand_vars(value: Any, env: Mapping[str, str]) -> Any:
 def host_subdir() -> str:
     """conda's name of this machine's platform: ``linux-64``, ``osx-arm64``, ``win-64``…"""
     machine = platform.machine().lower()
-    system = {"darwin": "osx", "windows": "win"}.get(sys.platform if sys.platform != "win32"
-                                                     else "windows", sys.platform)
-    if system.startswith("linux"):
-        system = "linux"
-    if machine in ("x86_64", "amd64"):
-        arch = "64"
-    elif machine in ("i386", "i686", "x86"):
-        arch = "32"
-    elif machine in ("arm64", "aarch64"):
+    system = {"darwin": "osx", "win32": "win"}.get(sys.platform, sys.platform)
+    system = "linux" if system.startswith("linux") else system
+    arch = {"x86_64": "64", "amd64": "64", "i386": "32", "i686": "32", "x86": "32"}.get(
+        machine, machine)
+    if machine in ("arm64", "aarch64"):
         arch = "arm64" if system in ("osx", "win") else "aarch64"
-    else:
-        arch = machine
     return f"{system}-{arch}"
 
 
@@ -122,7 +116,7 @@ class Config:
         self.errors: dict[str, ConfigurationError] = {}
         self._values: dict[str, Any] = {}
         self._origin: dict[str, str] = {}
-        self._plugins: PluginSettings | None = None
+        self._plugins = PluginSettings({})
         self._resolve()
 
     # -- resolution -----------------------------------------------------------------------
@@ -269,8 +263,6 @@ class Config:
 
     @property
     def plugins(self) -> PluginSettings:
-        if self._plugins is None:
-            self._plugins = PluginSettings({})
         return self._plugins
 
     def bind_plugin_settings(self, settings: Iterable[Any]) -> None:

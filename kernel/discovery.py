@@ -80,16 +80,13 @@ def discover_with_stevedore(group: str) -> list[dict[str, str]]:
             if ep.group == group:
                 owners.setdefault((ep.name, ep.value),
                                   (dist.metadata["Name"] or "unknown", dist.version or "0"))
-    found: list[dict[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    found: dict[tuple[str, str], dict[str, str]] = {}  # first of duplicate listings wins
     listing: ExtensionManager[Any] = ExtensionManager.make_test_instance([], namespace=group)
     for ep in listing.list_entry_points():
-        if (ep.name, ep.value) in seen:
-            continue
-        seen.add((ep.name, ep.value))
         owner, version = owners.get((ep.name, ep.value), ("unknown", "0"))
-        found.append({"name": ep.name, "value": ep.value, "dist": owner, "version": version})
-    return found
+        found.setdefault((ep.name, ep.value), {"name": ep.name, "value": ep.value,
+                                               "dist": owner, "version": version})
+    return list(found.values())
 
 
 def discover(group: str) -> list[dict[str, str]]:

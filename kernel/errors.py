@@ -94,10 +94,6 @@ _SEARCH_ELSEWHERE = ("To search for alternate channels that may provide the cond
                      "and use the search bar at the top of the page.\n")
 
 
-def _dashes(items: Iterable[str]) -> str:
-    return "".join(f"\n  - {item}" for item in items)
-
-
 class PackagesNotFoundError(CondaError):
     """Requested specs match no record in the channels searched.
 
@@ -113,16 +109,16 @@ class PackagesNotFoundError(CondaError):
 
         self.packages = [str(p) for p in packages]
         self.channel_urls = [redact_url(str(u)) for u in channel_urls]
-        listed, channels = _dashes(self.packages), _dashes(self.channel_urls)
-        if self.channel_urls:
-            message = ("The following packages are not available from current channels:\n"
-                       f"{listed}\n\nCurrent channels:\n{channels}\n\n{_SEARCH_ELSEWHERE}")
-        elif not message:
-            message = f"The following packages are missing from the target environment:\n{listed}\n"
+        listed, channels = ("".join(f"\n  - {item}" for item in items)
+                            for items in (self.packages, self.channel_urls))
         if self.packages:
             fields.update(packages=self.packages, packages_formatted=listed)
         if self.channel_urls:
             fields.update(channel_urls=self.channel_urls, channels_formatted=channels)
+            message = ("The following packages are not available from current channels:\n"
+                       f"{listed}\n\nCurrent channels:\n{channels}\n\n{_SEARCH_ELSEWHERE}")
+        elif not message:
+            message = f"The following packages are missing from the target environment:\n{listed}\n"
         super().__init__(message, **fields)
 
 

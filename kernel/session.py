@@ -40,7 +40,6 @@ _USERINFO = re.compile(r"(?<=://)[^/\s@]*@")
 _TOKEN = re.compile(r"/t/[^/\s]+")
 _QUERY = re.compile(r"(?i)([?&](?:token|access_token|api_key|apikey|password|sig)=)[^&#\s]+")
 _secrets: set[str] = set()
-_credentials: dict[str, str] = {}  # recorded_url(prefix) -> the prefix with its credentials
 _lock = threading.Lock()
 _sessions: dict[tuple[Any, ...], requests.Session] = {}
 _owner: tuple[object, object] | None = None
@@ -91,36 +90,6 @@ def redact_logs() -> None:
     for handler in logging.getLogger().handlers:
         if _FILTER not in handler.filters:
             handler.addFilter(_FILTER)
-
-
-def recorded_url(url: str) -> str:
-    """``url`` as conda records it in ``conda-meta``: ``/t/<TOKEN>`` for the token,
-    ``user:password@`` removed (what every message and file may show)."""
-    return _TOKEN.sub("/t/<TOKEN>", _USERINFO.sub("", url), count=1)
-
-
-def register_credentials(url: str) -> str:
-    """Remember the credentials of ``url`` (a channel or subdir URL) so that
-    :func:`with_credentials` can put them back into any URL under it; returns
-    :func:`recorded_url` of ``url``, the form records carry."""
-    shown = recorded_url(url).rstrip("/")
-    if shown != url.rstrip("/"):
-        found = _TOKEN.search(url)
-        register_secret(found.group(0)[3:] if found else None)
-        with _lock:
-            _credentials[shown] = url.rstrip("/")
-    return shown
-
-
-def with_credentials(url: str) -> str:
-    """``url`` with the credentials of the longest registered URL it lies under (a
-    package URL taken from a record fetched from a token channel), else ``url`` itself."""
-    with _lock:
-        known = sorted(_credentials.items(), key=lambda item: len(item[0]), reverse=True)
-    for shown, real in known:
-        if url == shown or url.startswith(shown + "/"):
-            return real + url[len(shown):]
-    return url
 
 
 def strip_credentials(url: str) -> str:
@@ -243,14 +212,13 @@ def _build(config: Any, manager: PluginManager, host: str, auth_name: str | None
     session = requests.Session()
     session.headers.update(_checked_headers(manager, "conda_session_headers", host=host))
     if config.offline:
-        session.mount("http://", offline_adapter())
-        session.mount("https://", offline_adapter())
+        adapter = offline_adapter()
     else:
         timeout = (float(config.remote_connect_timeout_secs),
                    float(config.remote_read_timeout_secs))
         adapter = adapter_class(timeout, manager, max_retries=_retry(config))
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
+    for scheme in ("http://", "https://"):
+        session.mount(scheme, adapter)
     session.mount("file://", file_adapter())
     session.proxies.update(dict(config.proxy_servers))
     verify = config.ssl_verify
@@ -303,31 +271,3 @@ def clear_sessions() -> None:
         session.close()
     _sessions.clear()
 
-
-def user_agent(requests_version: str) -> str:
-    """The ``User-Agent`` microconda sends, conda's with a ``microconda/`` token: the conda
-    release followed (servers read ``conda/``), microconda's own version, HTTP library,
-    interpreter, kernel, and where known the distribution and C library (``requests`` is
-    not imported)."""
-    import platform
-
-    from kernel import CONDA_VERSION, __version__
-
-    parts = [f"conda/{CONDA_VERSION}", f"microconda/{__version__}", f"requests/{requests_version}",
-             f"{platform.python_implementation()}/{platform.python_version()}",
-             f"{platform.system() or 'unknown'}/{(platform.release() or 'unknown').split()[0]}"]
-    import sys
-
-    if sys.platform.startswith("linux"):
-        try:
-            release = platform.freedesktop_os_release()
-            parts.append(f"{release.get('ID', 'linux')}/{release.get('VERSION_ID', 'unknown')}")
-        except OSError:
-            pass
-        libc = os.confstr("CS_GNU_LIBC_VERSION") if hasattr(os, "confstr") else None
-        if libc and " " in libc:
-            name, version = libc.split(None, 1)
-            parts.append(f"{name}/{version}")
-    elif sys.platform == "darwin":
-        parts.append(f"OSX/{platform.mac_ver()[0]}")
-    return " ".join(p.replace(" ", "_") for p in parts)

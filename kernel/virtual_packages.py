@@ -10,7 +10,6 @@ callables, called only when not overridden. A missing version or build is ``0``.
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
@@ -47,8 +46,9 @@ class VirtualPackage:
 
     def to_record(self) -> Any:
         """This package as a :class:`kernel.models.PackageRecord`."""
-        record_type = importlib.import_module("kernel.models").PackageRecord
-        return record_type.from_json({**attrs.asdict(self), "fn": self.fn})
+        from kernel.models import PackageRecord
+
+        return PackageRecord.from_json({**attrs.asdict(self), "fn": self.fn})
 
 
 def _condarc_text(key: str, value: Any) -> str:
@@ -128,12 +128,8 @@ def virtual_packages(manager: Any = None, config: Any = None) -> list[VirtualPac
 
 
 def virtual_package_records(manager: Any = None, config: Any = None) -> list[Any]:
-    """``PackageRecord`` objects for :class:`SolveRequest`; until :mod:`kernel.models` has
-    ``PackageRecord``, the record-shaped :class:`VirtualPackage` objects themselves."""
-    packages = virtual_packages(manager, config)
-    if not hasattr(importlib.import_module("kernel.models"), "PackageRecord"):
-        return list(packages)
-    return [p.to_record() for p in packages]
+    """``PackageRecord`` objects for :class:`SolveRequest`."""
+    return [p.to_record() for p in virtual_packages(manager, config)]
 
 
 def virtual_package_triples(manager: Any = None, config: Any = None) -> list[list[str]]:

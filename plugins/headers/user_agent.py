@@ -20,9 +20,9 @@ def user_agent() -> str:
     """The header value; every token is ``name/version``."""
     import requests
 
-    from kernel.session import user_agent as build
+    from plugins.headers.agent import build_user_agent
 
-    return build(requests.__version__)
+    return build_user_agent(requests.__version__)
 
 
 @hookimpl

@@ -16,8 +16,9 @@ from typing import Any
 import attrs
 
 from kernel.errors import ArgumentError
-from kernel.session import redact_url, register_credentials, strip_credentials
+from kernel.session import redact_url, strip_credentials
 from kernel.types import RecordSource
+from plugins.index.credentials import register_credentials
 from plugins.index.sharded import ShardedRepodata, reach
 from plugins.index.sparse import SparseRepodata
 

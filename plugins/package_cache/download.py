@@ -68,7 +68,8 @@ def _stream(url: str, out: Any, feed: Callable[[bytes], None]) -> None:
         return
     import requests
 
-    from kernel.session import get_session, redact_url, with_credentials
+    from kernel.session import get_session, redact_url
+    from plugins.index.credentials import with_credentials
 
     real = with_credentials(url)  # a record shows a token channel's token as <TOKEN>
     try:

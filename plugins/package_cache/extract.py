@@ -114,7 +114,7 @@ def repodata_record(record: Mapping[str, Any], tarball: str) -> dict[str, Any]:
     data = dict(record)
     data["fn"] = record_fn(record)
     if isinstance(data.get("url"), str):  # a token as /t/<TOKEN>/, no user:password@
-        from kernel.session import recorded_url
+        from plugins.index.credentials import recorded_url
 
         data["url"] = recorded_url(data["url"])
     if not data.get("md5"):

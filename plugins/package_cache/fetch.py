@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from kernel.errors import NoProviderError
-from kernel.session import recorded_url
+from plugins.index.credentials import recorded_url
 from plugins.package_cache.cache import (
     CacheEntry,
     PackageCache,

@@ -101,7 +101,7 @@ def write_record(prefix: str, record: Mapping[str, Any], *, tmp_dir: str | None 
     """
     url = record.get("url")
     if isinstance(url, str) and url:
-        from kernel.session import recorded_url
+        from plugins.index.credentials import recorded_url
 
         record = {**record, "url": recorded_url(url)}  # conda's remove_auth(mask_token)
     meta = os.path.join(prefix, META)

@@ -164,9 +164,9 @@ def _writable(path: str) -> bool:
 def info_dict(config: Config) -> dict[str, Any]:
     """conda's ``info --json`` document for this run."""
     from kernel import CONDA_VERSION, __version__
-    from kernel.session import user_agent
     from kernel.settings import SETTINGS
     from plugins.environment.known_envs import envs_details, known_envs
+    from plugins.headers.agent import build_user_agent
 
     envs = known_envs(config)
     requests_version = _dist_version("requests", "requests")
@@ -207,7 +207,7 @@ def info_dict(config: Config) -> dict[str, Any]:
         "sys.prefix": sys.prefix,
         "sys.version": sys.version,
         "sys_rc_path": os.path.join(sys.prefix, ".condarc"),
-        "user_agent": user_agent(requests_version),
+        "user_agent": build_user_agent(requests_version),
         "user_rc_path": user_rc,
         "virtual_pkgs": virtual_packages(config),
     }

@@ -135,8 +135,8 @@ def test_base_url_and_packages_conda(server: ChannelServer, channel_dir: Any,
 def test_base_url_of_a_token_channel_gets_the_token_as_in_conda(
         server: ChannelServer, configure: Any, channel_dir: Any) -> None:
     _models()
-    from kernel.session import with_credentials
     from plugins.index import load_index
+    from plugins.index.credentials import with_credentials
 
     channel_dir(BASE_URL, "based")
     server.url_tokens.add("tk-b4se")
