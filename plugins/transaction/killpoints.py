@@ -18,6 +18,7 @@ POINTS = (
     "journal_begin",     # journal header written, nothing else changed yet
     "unlink_file",       # after each file moved out of the prefix
     "unlink_package",    # after each package (files and record) unlinked
+    "link_probe",        # while the hard-link probe of a package's link type exists
     "link_file",         # after each file linked into the prefix
     "link_package",      # after each package's files are linked
     "entry_point",       # after each noarch entry point script is written

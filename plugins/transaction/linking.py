@@ -16,6 +16,7 @@ import shutil
 import stat
 from dataclasses import dataclass
 
+from plugins.transaction.killpoints import kill_point
 from plugins.transaction.package_info import PackageInfo, PathEntry
 from plugins.transaction.placeholders import replace_prefix
 
@@ -67,18 +68,19 @@ def sha256_file(path: str) -> str:
     return digest.hexdigest()
 
 
-def _hardlink_works(source: str, prefix: str) -> bool:
-    probe = os.path.join(prefix, f".hardlink-probe-{os.getpid()}")
+def _hardlink_works(source: str, probe_dir: str) -> bool:
+    probe = os.path.join(probe_dir, f".hardlink-probe-{os.getpid()}")
     try:
         os.link(source, probe)
     except OSError:
         return False
+    kill_point("link_probe")
     os.unlink(probe)
     return True
 
 
-def _softlink_works(source: str, prefix: str) -> bool:
-    probe = os.path.join(prefix, f".softlink-probe-{os.getpid()}")
+def _softlink_works(source: str, probe_dir: str) -> bool:
+    probe = os.path.join(probe_dir, f".softlink-probe-{os.getpid()}")
     try:
         os.symlink(source, probe)
     except (OSError, NotImplementedError):
@@ -87,17 +89,21 @@ def _softlink_works(source: str, prefix: str) -> bool:
     return True
 
 
-def determine_link_type(extracted_dir: str, prefix: str, *, always_copy: bool = False,
+def determine_link_type(extracted_dir: str, probe_dir: str, *, always_copy: bool = False,
                         always_softlink: bool = False, allow_softlinks: bool = False) -> int:
-    """conda's choice of link type for a package (see the module docstring)."""
+    """conda's choice of link type for a package (see the module docstring).
+
+    The probe links are made in ``probe_dir``, a folder on the prefix's filesystem that a
+    crash cannot leave behind (the transaction's scratch space), never in the prefix.
+    """
     probe = os.path.join(extracted_dir, "info", "index.json")
     if always_copy:
         return COPY
     if always_softlink:
         return SOFTLINK
-    if _hardlink_works(probe, prefix):
+    if _hardlink_works(probe, probe_dir):
         return HARDLINK
-    if allow_softlinks and _softlink_works(probe, prefix):
+    if allow_softlinks and _softlink_works(probe, probe_dir):
         return SOFTLINK
     return COPY
 

@@ -5,8 +5,9 @@ them under the environment's site-packages (``lib/pythonX.Y/site-packages``, or 
 python record's ``python_site_packages_path`` says, ``Lib/site-packages`` on Windows) and
 ``bin/`` (``Scripts/``). Entry points ``name = module:func`` from ``info/link.json``
 become ``bin/<name>`` scripts run by the environment's python. ``.pyc`` files are compiled
-by the environment's own python, to exactly the names recorded, and skipped when the
-environment has no python binary.
+by the environment's own python (into the transaction's scratch space, then renamed into
+place), to exactly the names recorded, and skipped when the environment has no python
+binary.
 """
 
 from __future__ import annotations
@@ -128,20 +129,33 @@ def compile_pyc(prefix: str, pairs: Sequence[tuple[str, str]], list_file: str,
                 timeout: float = 600) -> list[str]:
     """Compile ``(py, pyc)`` short-path pairs with the environment's python.
 
-    Returns the pyc short paths that exist afterwards; an environment without a python
-    binary compiles nothing (the files still work, python compiles them on first import).
+    The compiler writes into a ``pyc`` folder beside ``list_file`` (the transaction's
+    scratch space), and each finished file is then renamed into place: a compiler killed
+    half-way through a file (``py_compile`` writes ``<name>.pyc.<id>``, then renames it)
+    leaves its temporary file there, never in the prefix. Returns the pyc short paths that
+    exist afterwards; an environment without a python binary compiles nothing (the files
+    still work, python compiles them on first import).
     """
     import subprocess  # only when compiling: planning a transaction imports this module
 
     python = python_executable(prefix)
     if not pairs or not os.access(python, os.X_OK):
         return []
+    staging = os.path.join(os.path.dirname(list_file), "pyc")
     with open(list_file, "w", encoding="utf-8") as f:
         for src, dst in pairs:
-            f.write(f"{os.path.join(prefix, src)}\t{os.path.join(prefix, dst)}\n")
+            f.write(f"{os.path.join(prefix, src)}\t{os.path.join(staging, dst)}\n")
     try:
         subprocess.run([python, "-Wi", "-c", _COMPILE_SCRIPT, list_file], cwd=prefix,
                        capture_output=True, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired):
         pass
-    return [dst for _, dst in pairs if os.path.isfile(os.path.join(prefix, dst))]
+    made = []
+    for _, dst in pairs:
+        compiled = os.path.join(staging, dst)
+        if os.path.isfile(compiled):
+            target = os.path.join(prefix, dst)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.replace(compiled, target)
+            made.append(dst)
+    return made

@@ -303,9 +303,10 @@ class Transaction:
                        notice=self.notice)
             unlink_package(journal, prefix, record, warn=self.notice, keep=state.keep)
             unlinked.append(record)
+        probe_dir = os.path.dirname(journal.scratch("link-probe"))
         for pkg in self.packages:
             pkg.link_type = determine_link_type(
-                pkg.info.extracted_dir, prefix, always_copy=settings.always_copy,
+                pkg.info.extracted_dir, probe_dir, always_copy=settings.always_copy,
                 always_softlink=settings.always_softlink,
                 allow_softlinks=settings.allow_softlinks)
             run_script(pkg.info.extracted_dir, pkg.record, "pre-link", prefix=prefix,

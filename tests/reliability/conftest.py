@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import pytest
 
 from tests.reliability.harness import (
+    TIMEOUT,
     Conda,
     build_channel,
     check_records,
@@ -76,6 +77,8 @@ class Reference:
     after: dict[str, str]
     after_orphans: set[str]
     seconds: float
+    #: how long the transaction journal existed during the serial run (None: not seen)
+    transaction: float | None
 
 
 @dataclass
@@ -87,6 +90,10 @@ class Slot:
     @property
     def prefix(self) -> Path:
         return self.root / "env"
+
+    @property
+    def journal(self) -> Path:
+        return self.prefix / "conda-meta" / ".journal.jsonl"
 
     @property
     def pkgs(self) -> Path:
@@ -118,10 +125,12 @@ class Slot:
         shutil.copytree(template, self.prefix, symlinks=True)
         before = snapshot(self.prefix)
         self.fresh_cache()
-        run = self.conda()(*scenario.argv(self.prefix)).ok()
+        run = self.conda().killed_after(TIMEOUT, *scenario.argv(self.prefix),
+                                        after=self.journal).ok()
+        assert not run.killed, run.err
         check_records(self.prefix)
         ref = Reference(template, before, snapshot(self.prefix), orphans(self.prefix),
-                        run.seconds)
+                        run.seconds, run.phase)
         assert ref.before != ref.after, f"{scenario.name} changed nothing"
         self.refs[scenario.name] = ref
         return ref

@@ -124,6 +124,9 @@ class Run:
     err: str
     seconds: float
     killed: bool = False
+    #: how long the watched path (the transaction journal) existed, when the run was seen
+    #: to create and remove it before it ended or was killed; ``None`` otherwise
+    phase: float | None = None
 
     def ok(self) -> Run:
         assert self.code == 0, f"conda {' '.join(self.args)} failed ({self.code}):\n" \
@@ -178,18 +181,44 @@ class Conda:
             raise AssertionError(f"conda {' '.join(args)} hung:\n{out}\n{err}") from None
         return Run(list(args), proc.returncode, out, err, time.monotonic() - start)
 
-    def killed_after(self, delay: float, *args: str) -> Run:
-        """Start ``conda ARGS``, ``kill -9`` its process group after ``delay`` seconds."""
+    def killed_after(self, delay: float, *args: str, after: Path | None = None) -> Run:
+        """Start ``conda ARGS``, ``kill -9`` its process group ``delay`` seconds after it
+        starts -- or, with ``after``, ``delay`` seconds after that path first appears (it is
+        polled; a run that never creates it is not killed). The run's ``phase`` says how
+        long ``after`` existed when it was seen to go away before the end."""
         start = time.monotonic()
         proc = self.popen(*args)
-        try:
-            proc.wait(timeout=delay)
-        except subprocess.TimeoutExpired:
-            pass
+        if after is None:
+            try:
+                proc.wait(timeout=delay)
+            except subprocess.TimeoutExpired:
+                pass
+            phase = None
+        else:
+            phase = _watch(proc, after, delay, start + TIMEOUT)
         killed = proc.poll() is None
         kill_group(proc)
         out, err = proc.communicate(timeout=TIMEOUT)
-        return Run(list(args), proc.returncode, out, err, time.monotonic() - start, killed)
+        return Run(list(args), proc.returncode, out, err, time.monotonic() - start, killed,
+                   phase)
+
+
+def _watch(proc: subprocess.Popen[str], path: Path, delay: float, give_up: float
+           ) -> float | None:
+    """Poll until ``proc`` ends or ``delay`` seconds have passed since ``path`` appeared;
+    returns how long ``path`` existed when it was seen to appear and go away."""
+    seen = gone = deadline = None
+    while proc.poll() is None:
+        now = time.monotonic()
+        if now >= give_up or (deadline is not None and now >= deadline):
+            break
+        if path.exists():
+            if seen is None:
+                seen, deadline = now, now + delay
+        elif seen is not None and gone is None:
+            gone = now
+        time.sleep(0.002)
+    return gone - seen if seen is not None and gone is not None else None
 
 
 def kill_group(proc: subprocess.Popen[str]) -> None:
