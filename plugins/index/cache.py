@@ -147,6 +147,11 @@ class CacheEntry:
         atomic_write(self.state_path, json.dumps(state, indent=2, sort_keys=True).encode())
         return state
 
+    def temporary(self) -> Path:
+        """A fresh temporary path beside the raw file (moved into place with os.replace)."""
+        path = self.json_path
+        return path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+
     def write_json(self, raw: bytes) -> os.stat_result:
         return atomic_write(self.json_path, raw)
 
