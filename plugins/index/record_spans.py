@@ -91,29 +91,28 @@ def members(data: Any, start: int) -> tuple[Members, int] | None:
     name_at = array("q", map(re.Match.start, found))
     names = list(map(re.Match.group, found, [1] * len(found)))
     del found
-    out: Members = {}
+    by_name: dict[Any, array] = {}
     count, limit, total = data.count, len(cands), len(name_at)
     ci, ni, p = 0, 0, start
     while True:  # p: the brace before a member of the object
         nxt = cands[ci + 1] if ci + 1 < limit and cands[ci] == p else -1
-        if nxt > 0 and ni < total and name_at[ni] < nxt and (
-                ni + 1 == total or name_at[ni + 1] > nxt) and name_at[ni] > p and \
+        if nxt > 0 and ni < total and p < name_at[ni] < nxt and (
+                ni + 1 == total or name_at[ni + 1] > nxt) and \
                 count(b"{", p + 1, nxt) == 1 and count(b"}", p + 1, nxt) == 0:
-            name, end = names[ni].decode("utf-8"), nxt + 1  # a flat record, closed at nxt
+            key, end = names[ni], nxt + 1  # a flat record, closed at nxt
             ni += 1
             ci += 1
         else:
             careful = _careful(data, p)
             if careful is None:
                 return None
-            name, end = careful
+            key, end = careful[0].encode("utf-8"), careful[1]
             ni = bisect_left(name_at, end)
             ci = bisect_left(cands, end - 1)
-        spans = out.get(name)
+        spans = by_name.get(key)
         if spans is None:
-            spans = out[name] = array("q")
-        spans.append(p + 1)
-        spans.append(end)
+            spans = by_name[key] = array("q")
+        spans.extend((p + 1, end))
         if ci < limit and cands[ci] == end - 1:
             p = end - 1
             continue
@@ -121,7 +120,7 @@ def members(data: Any, start: int) -> tuple[Members, int] | None:
         if after is None:
             return None
         if after.group(1) == b"}":
-            return out, after.end()
+            return {k.decode("utf-8"): v for k, v in by_name.items()}, after.end()
         p = after.start(1)  # a comma before a member whose value is no object
         ci = bisect_left(cands, p)
 
