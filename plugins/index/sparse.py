@@ -4,7 +4,8 @@
 (:mod:`plugins.index.record_spans`: per name, the byte spans of its ``"fn": {...}``
 members, no record decoded); when the file's layout does not fit that, :func:`scan`
 walks a ``repodata.json`` text with the C JSON scanner and records, for each package name,
-the file names and offsets of its records in ``packages`` and ``packages.conda``; everything else (``info``, ``repodata_version``, ``removed``) is kept.
+the file names and offsets of its records in ``packages`` and ``packages.conda``;
+everything else (``info``, ``repodata_version``, ``removed``) is kept.
 :func:`pack` turns that into one string of file names and one array of *byte* offsets per
 name; it is written beside the raw file as a ``marshal`` file (the *sidecar*) stamped with
 the raw file's size, mtime and inode, so a warm start reads the small sidecar, then the raw
