@@ -59,6 +59,8 @@ def _careful(data: Any, at: int) -> tuple[str, int] | None:
             if found is None:
                 raise ValueError(text)
             record, end = member_value(text, found.end())
+        except RecursionError:
+            return None
         except (StopIteration, ValueError):
             if at + 1 + window >= len(data):
                 return None
@@ -153,7 +155,7 @@ def skeleton(data: Any, keys: tuple[str, ...]) -> tuple[dict[str, Any], Members]
     parts.append(bytes(data[at:]))
     try:
         meta = json.loads(b"".join(parts))
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting: decoded the careful way
         return None
     if not isinstance(meta, dict):
         return None
@@ -172,7 +174,7 @@ def decode(data: Any, spans: array) -> list[tuple[str, Any]] | None:
                         for i in range(0, len(spans), 2)])
     try:
         decoded = json.loads(b"[{" + body + b"}]")
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting: decoded the careful way
         return None
     if len(decoded) * 2 != len(spans) or not all(len(d) == 1 for d in decoded):
         return None
