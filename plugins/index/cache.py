@@ -70,47 +70,6 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
             tmp.unlink()
 
 
-class PendingWrite:
-    """:func:`atomic_write` in a thread (file writes release the GIL), so that a large body
-    is written while it is parsed; :meth:`commit` moves it into place, :meth:`abort`
-    deletes it."""
-
-    def __init__(self, path: Path, data: bytes):
-        import threading
-
-        self.path = path
-        self.tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
-        self.error: OSError | None = None
-        self.stat: os.stat_result | None = None
-        self._thread = threading.Thread(target=self._write, args=(data,), daemon=True)
-        self._thread.start()
-
-    def _write(self, data: bytes) -> None:
-        try:
-            with open(self.tmp, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-                self.stat = os.fstat(f.fileno())
-        except OSError as exc:
-            self.error = exc
-
-    def commit(self) -> os.stat_result:
-        self._thread.join()
-        if self.error is not None or self.stat is None:
-            self.abort()
-            raise self.error or OSError("the cache file was not written")
-        os.replace(self.tmp, self.path)
-        return self.stat
-
-    def abort(self) -> None:
-        self._thread.join()
-        try:
-            os.unlink(self.tmp)
-        except OSError:
-            pass
-
-
 class CacheEntry:
     """The cached files of one subdir URL."""
 
@@ -146,6 +105,11 @@ class CacheEntry:
             state["size"], state["mtime_ns"] = stat.st_size, stat.st_mtime_ns
         atomic_write(self.state_path, json.dumps(state, indent=2, sort_keys=True).encode())
         return state
+
+    def temporary(self) -> Path:
+        """A fresh temporary path beside the raw file (moved into place with os.replace)."""
+        path = self.json_path
+        return path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
 
     def write_json(self, raw: bytes) -> os.stat_result:
         return atomic_write(self.json_path, raw)

@@ -9,9 +9,11 @@ line with the URL's credentials masked.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from kernel.errors import ChannelError
@@ -101,6 +103,46 @@ def _read(response: Any, url: str, label: str, config: Any) -> bytes:
     return b"".join(chunks)
 
 
+def _stream(response: Any, url: str, label: str, config: Any, to: Path) -> None:
+    """The body written to ``to`` as it arrives (decompressed on the way for ``.zst``), so
+    that no copy of a large body is held in memory; ``to`` is removed on any failure."""
+    import requests
+    import zstandard
+
+    from kernel import reporting
+
+    total = int(response.headers.get("Content-Length") or 0) or None
+    inflate = zstandard.ZstdDecompressor().decompressobj() if url.endswith(".zst") else None
+    got = 0
+    try:
+        with open(to, "wb") as f, _progress(reporting, label, total) as advance:
+            for chunk in response.iter_content(1 << 20):
+                got += len(chunk)
+                f.write(inflate.decompress(chunk) if inflate is not None else chunk)
+                advance(len(chunk))
+            f.flush()
+            os.fsync(f.fileno())
+    except requests.exceptions.RequestException as exc:
+        to.unlink(missing_ok=True)
+        try:
+            got = max(got, int(response.raw.tell()))
+        except (AttributeError, TypeError, ValueError):
+            pass
+        size = f" of {total}" if total else ""
+        raise ChannelError(f"download of {redact_url(url)} was cut short after {got}{size} "
+                           f"bytes: {redact_url(_reason(exc, config.remote_read_timeout_secs))}",
+                           url=redact_url(url)) from None
+    except zstandard.ZstdError as exc:
+        to.unlink(missing_ok=True)
+        raise ChannelError(f"corrupt zstd data from {redact_url(url)}: {exc}",
+                           url=redact_url(url)) from None
+    except BaseException:
+        to.unlink(missing_ok=True)
+        raise
+    finally:
+        response.close()
+
+
 def _progress(reporting: Any, label: str, total: int | None) -> Any:
     from contextlib import nullcontext
 
@@ -146,8 +188,9 @@ def _http_error(response: Any, url: str, channel: str, auth: str | None,
 
 
 def fetch(session: Any, subdir_url: str, state: dict[str, Any], *, channel: str,
-          config: Any) -> tuple[bytes | None, dict[str, Any]]:
-    """``(raw repodata.json bytes, new state)``, or ``(None, new state)`` on 304."""
+          config: Any, to: Path | None = None) -> tuple[bytes | Path | None, dict[str, Any]]:
+    """``(raw repodata.json bytes, new state)``, or ``(None, new state)`` on 304; with
+    ``to``, the raw repodata is written there instead and ``to`` stands for it."""
     json_url = subdir_url.rstrip("/") + "/repodata.json"
     urls = [json_url + ".zst", json_url] if config.repodata_use_zst and _zst_wanted(
         state) else [json_url]
@@ -181,5 +224,8 @@ def fetch(session: Any, subdir_url: str, state: dict[str, Any], *, channel: str,
         _http_error(response, url, channel, auth, getattr(session.auth, "problem", None),
                     config)
     label = f"{redact_url(channel)}/{subdir_url.rstrip('/').rsplit('/', 1)[-1]}"
+    if to is not None:
+        _stream(response, url, label, config, to)
+        return to, new_state
     body = _read(response, url, label, config)
     return (_decompress(body, url) if url.endswith(".zst") else body), new_state

@@ -1,8 +1,11 @@
 """Repodata parsed once, then loaded per package name.
 
-:func:`scan` walks a ``repodata.json`` text with the C JSON scanner and records, for each
-package name, the file names and offsets of its records in ``packages`` and
-``packages.conda``; everything else (``info``, ``repodata_version``, ``removed``) is kept.
+:meth:`SparseRepodata.parse` first finds the records in the raw bytes
+(:mod:`plugins.index.record_spans`: per name, the byte spans of its ``"fn": {...}``
+members, no record decoded); when the file's layout does not fit that, :func:`scan`
+walks a ``repodata.json`` text with the C JSON scanner and records, for each package name,
+the file names and offsets of its records in ``packages`` and ``packages.conda``;
+everything else (``info``, ``repodata_version``, ``removed``) is kept.
 :func:`pack` turns that into one string of file names and one array of *byte* offsets per
 name; it is written beside the raw file as a ``marshal`` file (the *sidecar*) stamped with
 the raw file's size, mtime and inode, so a warm start reads the small sidecar, then the raw
@@ -25,12 +28,17 @@ from json.decoder import JSONDecodeError
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2
+FORMAT = 3
 PACKAGE_KEYS = ("packages", "packages.conda")
 _scan_once: Any = _scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 scanstring: Any = _decoder.scanstring  # type: ignore[attr-defined]
 WHITESPACE: Any = _decoder.WHITESPACE  # type: ignore[attr-defined]
 Offsets = dict[str, list[tuple[str, int, int]]]
+
+
+def member_value(text: str, idx: int) -> tuple[Any, int]:
+    """The JSON value at ``idx`` of ``text`` and its end (``StopIteration`` if none)."""
+    return _scan_once(text, idx)  # type: ignore[no-any-return]
 
 
 def _ws(text: str, idx: int) -> int:
@@ -215,7 +223,9 @@ def scan(text: str) -> tuple[dict[str, Any], Offsets]:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-Packed = dict[str, tuple[str, bytes]]
+#: per name: file names joined by NUL and (start, end) of each record's value, or ``None``
+#: and (start, end) of each member text ``"fn": {...}`` (see :mod:`record_spans`)
+Packed = dict[str, tuple[str | None, bytes]]
 
 
 def pack(text: str, offsets: Offsets) -> Packed:
@@ -258,15 +268,21 @@ class SparseRepodata:
     def names(self) -> list[str]:
         return list(self.offsets)
 
-    def data(self) -> bytes:
-        """The raw file; re-parsed when it is not the one the offsets were made from."""
+    def data(self) -> Any:
+        """The raw file (mapped, not read, when it is the one the offsets were made from);
+        re-parsed when it was replaced since."""
         if self._data is None:
+            import mmap
+
             with open(self.json_path, "rb") as f:
+                stamp = stamp_of(os.fstat(f.fileno()))
+                if stamp == tuple(self.stamp) and stamp[0]:
+                    self._data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                    return self._data
                 data = f.read()
                 stamp = stamp_of(os.fstat(f.fileno()))
-            if stamp != tuple(self.stamp):  # replaced since the sidecar was read
-                fresh = SparseRepodata.parse(self.json_path, data.decode("utf-8"), data, stamp)
-                self.meta, self.offsets, self.stamp = fresh.meta, fresh.offsets, stamp
+            fresh = SparseRepodata.parse(self.json_path, data, stamp)
+            self.meta, self.offsets, self.stamp = fresh.meta, fresh.offsets, stamp
             self._data = data
         return self._data
 
@@ -275,25 +291,42 @@ class SparseRepodata:
         if name not in self.offsets:
             return []
         data = self.data()
-        fns, raw_offsets = self.offsets.get(name, ("", b""))
+        fns, raw_offsets = self.offsets[name]
         pos = array("q")
         pos.frombytes(raw_offsets)
+        if fns is None:
+            from plugins.index.record_spans import decode
+
+            found = decode(data, pos)
+            if found is not None and all(isinstance(r, dict) and r.get("name") == name
+                                         for _, r in found):
+                return found
+            # the fast form assumed a shape this file does not have: decode it carefully
+            self._reparse(data, name)
+            return self.raw_records(name)
         body = b",".join([data[pos[i]:pos[i + 1]] for i in range(0, len(pos), 2)])
         try:
             decoded = json.loads(b"[" + body + b"]")
         except ValueError as exc:  # records are decoded first here (see _indented_packages)
-            from kernel.errors import ChannelError
-
-            raise ChannelError(f"malformed repodata in the cache file {self.json_path}: a "
-                               f"record of '{name}' does not parse ({exc}); the channel "
-                               f"serves broken repodata, or the cache is damaged "
-                               f"(conda clean --index-cache)") from None
+            self._malformed(f"a record of '{name}' does not parse ({exc})")
         if len(decoded) * 2 != len(pos) or not all(isinstance(r, dict) for r in decoded):
-            from kernel.errors import ChannelError
-
-            raise ChannelError(f"malformed repodata in the cache file {self.json_path}: the "
-                               f"records of '{name}' are not objects")
+            self._malformed(f"the records of '{name}' are not objects")
         return list(zip(fns.split("\0"), decoded, strict=True))
+
+    def _malformed(self, why: str) -> None:
+        from kernel.errors import ChannelError
+
+        raise ChannelError(f"malformed repodata in the cache file {self.json_path}: {why}; "
+                           f"the channel serves broken repodata, or the cache is damaged "
+                           f"(conda clean --index-cache)") from None
+
+    def _reparse(self, data: Any, name: str) -> None:
+        try:
+            text = bytes(data).decode("utf-8")
+            meta, offsets = scan(text)
+        except ValueError as exc:
+            self._malformed(f"a record of '{name}' does not parse ({exc})")
+        self.meta, self.offsets = meta, dict(pack(text, offsets))
 
     # -- the sidecar --------------------------------------------------------------------
 
@@ -318,12 +351,23 @@ class SparseRepodata:
         return cls(json_path, meta, offsets, stamp=stamp)
 
     @classmethod
-    def parse(cls, json_path: Path, text: str, data: bytes | None = None,
-              stamp: tuple[int, ...] = ()) -> SparseRepodata:
-        """From the raw file's ``text`` (``data`` is its bytes, when at hand)."""
+    def parse(cls, json_path: Path, data: bytes, stamp: tuple[int, ...] = ()) -> SparseRepodata:
+        """From the raw file's bytes: the records found in the bytes when the file has the
+        usual shape (:mod:`record_spans`), else by decoding it with :func:`scan`.
+
+        Raises ``UnicodeDecodeError`` or ``json.JSONDecodeError`` on bad input.
+        """
+        from plugins.index.record_spans import skeleton
+
+        if not data.isascii():
+            data.decode("utf-8")  # the error names the first bad byte
+        fast = skeleton(data, PACKAGE_KEYS)
+        if fast is not None:
+            packed: Packed = {name: (None, spans.tobytes()) for name, spans in fast[1].items()}
+            return cls(json_path, fast[0], packed, data, stamp)
+        text = data.decode("utf-8")
         meta, offsets = scan(text)
-        return cls(json_path, meta, pack(text, offsets),
-                   text.encode("utf-8") if data is None else data, stamp)
+        return cls(json_path, meta, pack(text, offsets), data, stamp)
 
 
 def stamp_of(stat: os.stat_result) -> tuple[int, int, int]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from kernel.errors import ChannelError
 from kernel.session import get_session, redact_url, strip_credentials
-from plugins.index.cache import CacheEntry, PendingWrite, is_fresh
+from plugins.index.cache import CacheEntry, is_fresh
 from plugins.index.fetch import UnavailableInvalidChannel, fetch
 from plugins.index.sparse import SparseRepodata, stamp_of
 
@@ -35,7 +35,7 @@ class Subdir:
             with open(entry.json_path, "rb") as f:
                 data = f.read()
                 stamp = stamp_of(os.fstat(f.fileno()))
-            sparse = SparseRepodata.parse(entry.json_path, data.decode("utf-8"), data, stamp)
+            sparse = SparseRepodata.parse(entry.json_path, data, stamp)
         except (OSError, ValueError):
             return None
         try:
@@ -58,13 +58,17 @@ class Subdir:
                                    f"to fill the cache", url=redact_url(self.url))
             state = {}
         session = get_session(self.url, self.channel)
+        tmp = self.entry.temporary()
         try:
             raw, new_state = fetch(session, self.url, state, channel=self.channel,
-                                   config=config)
+                                   config=config, to=tmp)
         except UnavailableInvalidChannel:
             if self.subdir == "noarch":
                 raise
             raw, new_state = EMPTY, {"url": strip_credentials(self.url) + "/repodata.json"}
+        except OSError as exc:
+            raise ChannelError(f"cannot write the repodata cache "
+                               f"{self.entry.json_path.parent}: {exc.strerror}") from None
         if raw is None:
             sparse = self._cached()
             if sparse is not None:
@@ -77,34 +81,39 @@ class Subdir:
     def _fail(self, why: str) -> SparseRepodata:
         raise ChannelError(f"{redact_url(self.url)}: {why}", url=redact_url(self.url))
 
-    def _commit(self, raw: bytes, state: dict[str, Any]) -> SparseRepodata:
+    def _commit(self, raw: bytes | Path, state: dict[str, Any]) -> SparseRepodata:
+        """Parse the new repodata (``raw``, or the temporary file it was written to), and
+        only then move it into the cache."""
         url = redact_url(state.get("url") or self.url)
         try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ChannelError(f"invalid repodata from {url}: not UTF-8 at byte {exc.start}",
-                               url=url) from None
-        try:  # written to a temporary file while it is parsed; moved into place once it parsed
-            pending = PendingWrite(self.entry.json_path, raw)
+            tmp = raw if isinstance(raw, Path) else self.entry.temporary()
+            if not isinstance(raw, Path):
+                tmp.write_bytes(raw)
+            data = tmp.read_bytes()
         except OSError as exc:
             raise ChannelError(f"cannot write the repodata cache "
                                f"{self.entry.json_path.parent}: {exc.strerror}") from None
         try:
-            sparse = SparseRepodata.parse(self.entry.json_path, text, raw)
+            sparse = SparseRepodata.parse(self.entry.json_path, data)
+        except UnicodeDecodeError as exc:
+            tmp.unlink(missing_ok=True)
+            raise ChannelError(f"invalid repodata from {url}: not UTF-8 at byte {exc.start}",
+                               url=url) from None
         except json.JSONDecodeError as exc:
-            pending.abort()
-            what = "truncated" if exc.pos >= len(text.rstrip()) else "malformed"
+            tmp.unlink(missing_ok=True)
+            what = "truncated" if exc.pos >= len(exc.doc.rstrip()) else "malformed"
             raise ChannelError(f"{what} repodata from {url}: {exc.msg} at line {exc.lineno} "
                                f"column {exc.colno} (char {exc.pos})", url=url) from None
         except BaseException:
-            pending.abort()
+            tmp.unlink(missing_ok=True)
             raise
-        del text
         try:
-            sparse.stamp = stamp_of(pending.commit())
+            os.replace(tmp, self.entry.json_path)
+            sparse.stamp = stamp_of(os.stat(self.entry.json_path))
             sparse.save(self.entry.index_path)
             self.entry.write_state(state)
         except OSError as exc:
+            tmp.unlink(missing_ok=True)
             raise ChannelError(f"cannot write the repodata cache "
                                f"{self.entry.json_path.parent}: {exc.strerror}") from None
         return sparse

@@ -34,7 +34,7 @@ def test_raw_records_match_json_loads(tmp_path_factory: pytest.TempPathFactory,
     tmp = tmp_path_factory.mktemp("sparse")
     data = {"info": {"subdir": "noarch"}, "packages": packages, "packages.conda": conda}
     path, raw = _write(tmp, data, ensure_ascii)
-    sparse = SparseRepodata.parse(path, raw.decode(), raw, stamp_of(os.stat(path)))
+    sparse = SparseRepodata.parse(path, raw, stamp_of(os.stat(path)))
     sparse.save(tmp / "x.idx")
     warm = SparseRepodata.load(path, tmp / "x.idx")
     assert warm is not None
@@ -48,7 +48,7 @@ def test_raw_records_match_json_loads(tmp_path_factory: pytest.TempPathFactory,
 
 def test_replaced_raw_file_is_reparsed(tmp_path: Path) -> None:
     path, raw = _write(tmp_path, {"packages": {"a-1-0.conda": {"name": "a"}}}, True)
-    SparseRepodata.parse(path, raw.decode(), raw, stamp_of(os.stat(path))).save(
+    SparseRepodata.parse(path, raw, stamp_of(os.stat(path))).save(
         tmp_path / "x.idx")
     warm = SparseRepodata.load(path, tmp_path / "x.idx")
     assert warm is not None
@@ -78,7 +78,7 @@ def test_indented_layout_with_an_escaped_file_name_falls_back(tmp_path: Path) ->
     text = _indented({"info": {}, "packages": packages, "packages.conda": {}})
     path = tmp_path / "repodata.json"
     path.write_text(text)
-    sparse = SparseRepodata.parse(path, text)
+    sparse = SparseRepodata.parse(path, text.encode())
     assert sparse.raw_records("a") == [("c-1-0.tar.bz2", packages["c-1-0.tar.bz2"]),
                                        ('we"ird-1-0.tar.bz2', packages['we"ird-1-0.tar.bz2'])]
     assert sorted(sparse.names()) == ["a", "b"]
@@ -92,8 +92,58 @@ def test_malformed_record_in_indented_layout_is_a_clean_error(tmp_path: Path) ->
     text = text.replace('"version": "1"\n    },\n    "b', '"version": 1x\n    },\n    "b')
     path = tmp_path / "repodata.json"
     path.write_text(text)
-    sparse = SparseRepodata.parse(path, text)  # found by layout; decoded when asked for
+    sparse = SparseRepodata.parse(path, text.encode())  # found by layout; decoded when asked for
     assert sparse.raw_records("b") == [("b-1-0.tar.bz2", {"name": "b", "version": "1"})]
     with pytest.raises(ChannelError, match=r"malformed repodata in the cache file .*"
                                            r"repodata\.json: a record of 'a' does not parse"):
         sparse.raw_records("a")
+
+
+tricky = st.fixed_dictionaries(
+    {"name": names, "version": text, "license": st.sampled_from(["{", "}", '},"x":{', "ok"])},
+    optional={"nested": st.fixed_dictionaries({"name": names, "weak": st.lists(text)}),
+              "app": st.lists(st.fixed_dictionaries({"name": text}), max_size=2),
+              "note": st.none()})
+tricky_records = st.dictionaries(st.text(alphabet='abc"\\é-._019', min_size=1, max_size=10),
+                                 tricky, max_size=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(packages=tricky_records, conda=tricky_records, ensure_ascii=st.booleans(),
+       indent=st.sampled_from([None, 1, 2]))
+def test_compact_one_line_records_match_json_loads(
+        tmp_path_factory: pytest.TempPathFactory, packages: dict, conda: dict,
+        ensure_ascii: bool, indent: int | None) -> None:
+    """What servers send (one line, ``separators=(",", ":")``) as well as conda-index's
+    indented form, with nested objects, braces and separators inside strings and escaped
+    file names: each name's records are those of ``json.loads``."""
+    tmp = tmp_path_factory.mktemp("compact")
+    data = {"info": {"subdir": "noarch"}, "packages": packages, "packages.conda": conda,
+            "removed": ["x"], "repodata_version": 1}
+    raw = json.dumps(data, ensure_ascii=ensure_ascii, indent=indent,
+                     separators=(",", ":") if indent is None else None).encode()
+    path = tmp / "repodata.json"
+    path.write_bytes(raw)
+    sparse = SparseRepodata.parse(path, raw, stamp_of(os.stat(path)))
+    expected: dict[str, list] = {}
+    for key in ("packages", "packages.conda"):
+        for fn, record in data[key].items():
+            expected.setdefault(record["name"], []).append((fn, record))
+    assert {n: sparse.raw_records(n) for n in sparse.names()} == expected
+    assert sparse.info == {"subdir": "noarch"}
+    assert sparse.meta["removed"] == ["x"]
+
+
+@pytest.mark.parametrize("indent", [None, 1])
+def test_index4_compact_and_indented_match_json_loads(shared_data: Path, tmp_path: Path,
+                                                      indent: int | None) -> None:
+    packages = json.loads((shared_data / "conda/tests/data/index4.json").read_text())
+    raw = json.dumps({"info": {"subdir": "linux-64"}, "packages": packages,
+                      "packages.conda": {}}, indent=indent,
+                     separators=(",", ":") if indent is None else None).encode()
+    path = tmp_path / "repodata.json"
+    path.write_bytes(raw)
+    sparse = SparseRepodata.parse(path, raw)
+    assert all(isinstance(v[0], type(None)) for v in sparse.offsets.values())  # the fast form
+    got = {fn: record for n in sparse.names() for fn, record in sparse.raw_records(n)}
+    assert got == packages
