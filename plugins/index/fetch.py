@@ -90,17 +90,23 @@ def _read(response: Any, url: str, label: str, config: Any) -> bytes:
                 got += len(chunk)
                 advance(len(chunk))
     except requests.exceptions.RequestException as exc:
-        try:
-            got = max(got, int(response.raw.tell()))
-        except (AttributeError, TypeError, ValueError):
-            pass
-        size = f" of {total}" if total else ""
-        raise ChannelError(f"download of {redact_url(url)} was cut short after {got}{size} "
-                           f"bytes: {redact_url(_reason(exc, config.remote_read_timeout_secs))}",
-                           url=redact_url(url)) from None
+        raise _cut_short(response, url, got, total, exc, config) from None
     finally:
         response.close()
     return b"".join(chunks)
+
+
+def _cut_short(response: Any, url: str, got: int, total: int | None, exc: BaseException,
+               config: Any) -> ChannelError:
+    """The error for a body the connection ended early, with the bytes that did arrive."""
+    try:
+        got = max(got, int(response.raw.tell()))
+    except (AttributeError, TypeError, ValueError):
+        pass
+    size = f" of {total}" if total else ""
+    return ChannelError(f"download of {redact_url(url)} was cut short after {got}{size} "
+                        f"bytes: {redact_url(_reason(exc, config.remote_read_timeout_secs))}",
+                        url=redact_url(url))
 
 
 def _stream(response: Any, url: str, label: str, config: Any, to: Path) -> None:
@@ -124,14 +130,7 @@ def _stream(response: Any, url: str, label: str, config: Any, to: Path) -> None:
             os.fsync(f.fileno())
     except requests.exceptions.RequestException as exc:
         to.unlink(missing_ok=True)
-        try:
-            got = max(got, int(response.raw.tell()))
-        except (AttributeError, TypeError, ValueError):
-            pass
-        size = f" of {total}" if total else ""
-        raise ChannelError(f"download of {redact_url(url)} was cut short after {got}{size} "
-                           f"bytes: {redact_url(_reason(exc, config.remote_read_timeout_secs))}",
-                           url=redact_url(url)) from None
+        raise _cut_short(response, url, got, total, exc, config) from None
     except zstandard.ZstdError as exc:
         to.unlink(missing_ok=True)
         raise ChannelError(f"corrupt zstd data from {redact_url(url)}: {exc}",
