@@ -208,14 +208,21 @@ def rattler_process(env: dict[str, str], folder: Path,
         raise SystemExit(f"rattler run exited {done.returncode}:\n{done.stderr}") from None
 
 
-def real_conda_process(command: list[str], folder: Path,
-                       specs: list[str]) -> tuple[float, list[str]]:
+def real_conda_process(command: list[str], folder: Path, specs: list[str],
+                       timeout: float | None = None) -> tuple[float, list[str]]:
     """One run of the real conda (``--conda``): wall time and the planned packages. The
-    command isolates itself (e.g. a wrapper exporting HOME, CONDARC, ...)."""
+    command isolates itself (e.g. a wrapper exporting HOME, CONDARC, ...). A run killed
+    at ``timeout`` seconds answers ``(timeout, ["timeout"])``: its time is a lower bound."""
     argv = [*command, "create", "-n", "bench", "--dry-run", "--json", "--override-channels",
             "-c", folder.as_uri(), *specs]
+    # the same settings as ours (``whole_process`` writes them to our condarc)
+    env = {**os.environ, "CONDA_ADD_PIP_AS_PYTHON_DEPENDENCY": "false"}
     start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, check=False,
+                              timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return float(timeout or 0), ["timeout"]
     elapsed = time.perf_counter() - start
     try:
         out = json.loads(done.stdout)
@@ -228,11 +235,13 @@ def real_conda_process(command: list[str], folder: Path,
 
 
 def whole_process(results: list[list[Any]], folders: dict[str, Path], root: Path,
-                  repeat: int, conda: list[str] | None = None, conda_repeat: int = 1
-                  ) -> tuple[list[list[Any]], float]:
-    """Per case ``[key, label, ours s, ours names, rattler s, rattler names, conda s]``
-    (conda s is None without ``conda``) and the peak RSS (MB) of our processes. The
-    peers' runs alternate with ours, run by run, so a busy machine slows them alike."""
+                  repeat: int, conda: list[str] | None = None, conda_repeat: int = 1,
+                  conda_timeout: float | None = None) -> tuple[list[list[Any]], float]:
+    """Per case ``[key, label, ours s, ours names, rattler s, rattler names, conda s,
+    conda timed out, conda names]`` (conda s is None without ``conda``; when every conda run hit
+    ``conda_timeout``, conda s is that limit, a lower bound) and the peak RSS (MB) of our
+    processes. The peers' runs alternate with ours, run by run, so a busy machine slows
+    them alike."""
     from kernel.config import host_subdir
 
     env = hermetic_env(root)
@@ -257,14 +266,20 @@ def whole_process(results: list[list[Any]], folders: dict[str, Path], root: Path
             peak_mb = max(peak_mb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
             theirs.append(rattler_process(env, folder, specs))
             if conda and run < conda_repeat:
-                real.append(real_conda_process(conda, folder, specs)[0])
+                real.append(real_conda_process(conda, folder, specs, conda_timeout))
         expected = ["error: UnsatisfiableError"] if key == SUDOKU else in_process
         if mine[0][1] != expected or in_process != expected:
             raise SystemExit(f"{label}: expected {expected[:3]}, the command answered "
                              f"{mine[0][1][:3]}, the in-process solve {in_process[:3]}")
+        finished = [t for t, names in real if names != ["timeout"]]
+        conda_s = min(finished) if finished else (real[0][0] if real else None)
+        answers = [names for _, names in real if names != ["timeout"]]
         rows.append([key, label, min(t for t, _ in mine), mine[0][1],
-                     min(t for t, _ in theirs), theirs[0][1], min(real) if real else None])
-        shown = f", conda {rows[-1][6]:.3f} s" if real else ""
+                     min(t for t, _ in theirs), theirs[0][1], conda_s,
+                     bool(real) and not finished, answers[0] if answers else None])
+        shown = ""
+        if real:
+            shown = f", conda {'> ' if rows[-1][7] else ''}{conda_s:.3f} s"
         print(f"  {label}: ours {rows[-1][2]:.3f} s, rattler {rows[-1][4]:.3f} s{shown}",
               flush=True)
     return rows, peak_mb
@@ -272,7 +287,8 @@ def whole_process(results: list[list[Any]], folders: dict[str, Path], root: Path
 
 def print_table(title: str, rows: list[list[Any]], peak: str) -> None:
     """Rows are ``[key, label, ours s, ours names, rattler s, rattler names]``, with the
-    real conda's seconds as a seventh item when it ran (``ours/conda`` is printed)."""
+    real conda's seconds, whether it was cut off, and its answer after them when it ran
+    (``ours/conda`` is printed; "same" compares our answer with rattler's and conda's)."""
     print(f"\n{title}")
     with_conda = any(len(r) > 6 and r[6] is not None for r in rows)
     extra = f" {'conda s':>8} {'/conda':>7}" if with_conda else ""
@@ -282,6 +298,8 @@ def print_table(title: str, rows: list[list[Any]], peak: str) -> None:
     conda_ratios = []
     for key, label, t_ours, n_ours, t_rat, n_rat, *rest in rows:
         t_conda = rest[0] if rest else None
+        conda_cut = len(rest) > 1 and rest[1]  # killed at the timeout: a lower bound
+        conda_names = rest[2] if len(rest) > 2 else None
         ratio = t_ours / t_rat if t_rat else float("inf")
         ratios.append(ratio)
         short = Path(key).stem if "/" in key else key
@@ -297,12 +315,17 @@ def print_table(title: str, rows: list[list[Any]], peak: str) -> None:
             if t_conda:
                 conda_ratios.append(t_ours / t_conda)
                 cells = f" {t_conda:8.3f} {t_ours / t_conda:7.3f}"
+                if conda_cut:
+                    cells = f" >{t_conda:7.1f} <{t_ours / t_conda:6.4f}"
+            if conda_names is not None:
+                diff += ", = conda" if conda_names == n_ours else ", differs from conda"
         print(f"{short:<10} {label:<30} {t_ours:8.3f} {t_rat:9.3f} {ratio:6.2f}{cells}  {diff}")
     print(f"median ratio {statistics.median(ratios):.2f}, worst {max(ratios):.2f}; slowest "
           f"ours {max(r[2] for r in rows):.3f} s; {peak}")
     if conda_ratios:
         print(f"ours / the real conda: median {statistics.median(conda_ratios):.3f}, worst "
-              f"{max(conda_ratios):.3f}")
+              f"{max(conda_ratios):.3f} (a conda run cut off at --conda-timeout counts "
+              "as the limit: its ratio is an upper bound)")
 
 
 def main() -> None:
@@ -317,6 +340,9 @@ def main() -> None:
     parser.add_argument("--conda-repeat", type=int, default=1,
                         help="timed runs of the real conda per case (it takes seconds "
                              "each; they alternate with the first of ours)")
+    parser.add_argument("--conda-timeout", type=float, default=600.0,
+                        help="seconds after which a real conda run is stopped; its time "
+                             "then counts as this limit (a lower bound)")
     parser.add_argument("--whole-process-only", action="store_true",
                         help="skip the in-process table (the in-process answers are "
                              "still computed once, to check the commands' answers)")
@@ -342,7 +368,8 @@ def main() -> None:
             row.extend([min(t for t, _ in times), times[0][1]])
         (Path(tmp) / "run").mkdir()
         processes, child_mb = whole_process(results, folders, Path(tmp) / "run", args.repeat,
-                                            conda, args.conda_repeat)
+                                            conda, args.conda_repeat,
+                                            args.conda_timeout)
     if not args.whole_process_only:
         print_table("In process (the solve alone)",
                     [[k, label, t, n, tr, nr] for k, label, _, t, n, tr, nr in results],
