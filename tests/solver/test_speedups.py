@@ -8,6 +8,8 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -177,3 +179,57 @@ def test_sudoku_conflict_is_found_quickly(backend, sudoku) -> None:
     # about 1 s on a laptop core; the old search needed 5–10 s
     assert time.process_time() - start < 6
     assert info.value.fields["specs"] == ["sudoku_0_1==1"]
+
+
+def _tiny_encoding(raw: dict[str, dict], wanted: str) -> Any:
+    from plugins.solvers.sat.encode import Encoding
+    from plugins.solvers.sat.pool import Pool
+    from tests.solver.channels import MemorySource
+
+    pool = Pool(request_for(MemorySource([("local", {"linux-64": raw})])))
+    for name in {r["name"] for r in raw.values()}:
+        pool.group(name)
+    enc = Encoding(pool, range(len(pool.records)))
+    enc.clauses.require(enc.name_var[wanted])
+    return enc
+
+
+def _rec(name: str, version: str, depends: Sequence[str] = ()) -> dict[str, Any]:
+    return {"name": name, "version": version, "build": "0", "build_number": 0,
+            "depends": list(depends), "subdir": "linux-64"}
+
+
+def test_a_name_every_live_candidate_needs_is_required() -> None:
+    raw = {f"{n}-{v}-0.tar.bz2": _rec(n, v, d) for n, v, d in [
+        ("a", "1", ["b >=1"]), ("a", "2", ["b", "d"]), ("b", "1", []), ("b", "2", ["c"]),
+        ("b", "3", ["c >=1"]), ("c", "1", []), ("d", "1", [])]}
+    enc = _tiny_encoding(raw, "a")
+    c = enc.clauses
+    assert enc.require_implied_names() == 1  # b (d only for a-2)
+    assert c.fixed(enc.name_var["b"]) == 1
+    assert c.fixed(enc.name_var["c"]) == c.fixed(enc.name_var["d"]) == 0
+    b1 = next(v for i, v in enc.var.items() if enc.pool.records[i].fn == "b-1-0.tar.bz2")
+    c.require(-b1)  # b-2 and b-3 are left, and both need c
+    assert enc.require_implied_names() == 1
+    assert c.fixed(enc.name_var["c"]) == 1
+    model = c.sat()
+    assert model is not None and model[enc.name_var["c"]]
+
+
+def test_models_survive_the_dense_renumbering_of_scratch_and_probe_clauses() -> None:
+    c = Clauses()
+    xs = [c.new_var() for _ in range(6)]
+    c.add([xs[0], xs[1]])
+    c.require(xs[2])  # fixed: not sent to picosat, patched back into the model
+    c.begin_scratch()
+    late = c.new_var()  # a variable newer than the base list's numbering
+    c.add([-late, -xs[0]])
+    c.add([late])
+    model = c.sat([[xs[5]], [-xs[4]]])
+    assert model is not None
+    assert model[xs[1]] and not model[xs[0]] and model[late] and model[xs[2]]
+    assert model[xs[5]] and not model[xs[4]]
+    c.add([-xs[1]])  # the scratch list grows: its numbering is extended
+    assert c.sat() is None
+    c.end_scratch()
+    assert c.sat([[-xs[1]]]) is not None

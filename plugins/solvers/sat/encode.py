@@ -42,6 +42,7 @@ class Encoding:
         self.group_of: dict[int, str] = {}
         self.trackers: dict[str, list[int]] = {}
         self._lits: dict[str, int] = {}
+        self._required: dict[int, frozenset[str]] = {}
         for name, members in self.groups.items():
             lits = []
             for i in members:
@@ -119,6 +120,52 @@ class Encoding:
             c.add([-v, m])
             c.add([v, -m, *excluded])
         return v
+
+    def require_implied_names(self) -> int:
+        """Require every name that the fixed values install in every model: a name all
+        of whose live candidates depend on another name (on any of its candidates)
+        installs that one too. The unit clauses are implied, so no model changes, but
+        propagation sees more, and each such group's cheapest live candidate becomes a
+        floor the optimisation passes no longer search for. Returns how many."""
+        c = self.clauses
+        c.propagate()
+        fixed = c.fixed
+        name_var = self.name_var
+        var = self.var
+        required = self._required
+        added = 0
+        while not c.unsat:
+            todo = [n for n, m in name_var.items() if fixed(m) > 0]
+            seen = set(todo)
+            new = []
+            while todo:
+                name = todo.pop()
+                common: set[str] | None = None
+                for i in self.groups[name]:
+                    if fixed(var[i]) < 0:
+                        continue
+                    names = required.get(i)
+                    if names is None:
+                        names = required[i] = frozenset(
+                            d.name for d in self.pool.depends(i)
+                            if d.name and not d.optional and not d.feature
+                            and d.name != name and d.name in name_var)
+                    common = set(names) if common is None else common & names
+                    if not common:
+                        break
+                for n in common or ():
+                    if n not in seen:
+                        seen.add(n)
+                        todo.append(n)
+                        if not fixed(name_var[n]):
+                            new.append(n)
+            if not new:
+                break
+            for n in new:
+                c.require(name_var[n])
+            added += len(new)
+            c.propagate()
+        return added
 
     def feature_lit(self, feature: str) -> int:
         return self.lit(Dep("@" + feature, "", None, False, feature))
