@@ -70,6 +70,11 @@ class Clauses:
             sent = self._sent = [cl for cl in self._store if cl is not None]
         return sent
 
+    @property
+    def nfixed(self) -> int:
+        """How many literals are fixed (it only grows, until a rollback)."""
+        return len(self._fixed)
+
     def fixed(self, lit: int) -> int:
         """1 when ``lit`` is fixed true, -1 when fixed false, 0 when free."""
         return self.val[lit] if lit > 0 else -self.val[-lit]

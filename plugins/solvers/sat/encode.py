@@ -43,6 +43,7 @@ class Encoding:
         self.trackers: dict[str, list[int]] = {}
         self._lits: dict[str, int] = {}
         self._required: dict[int, frozenset[str]] = {}
+        self._implied_at = -1  # fixed literals when names were last implied
         for name, members in self.groups.items():
             lits = []
             for i in members:
@@ -129,6 +130,8 @@ class Encoding:
         floor the optimisation passes no longer search for. Returns how many."""
         c = self.clauses
         c.propagate()
+        if c.nfixed == self._implied_at:
+            return 0  # nothing was fixed since the last call
         fixed = c.fixed
         name_var = self.name_var
         var = self.var
@@ -165,6 +168,7 @@ class Encoding:
                 c.require(name_var[n])
             added += len(new)
             c.propagate()
+        self._implied_at = c.nfixed
         return added
 
     def feature_lit(self, feature: str) -> int:

@@ -132,7 +132,8 @@ def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
             raise _unsat(pool, core or reqs, reqs)
         reqs = neutered
     for objective, trymax in passes:
-        enc.require_implied_names()
+        if opt.is_open(objective):
+            enc.require_implied_names()
         opt.minimize(objective, trymax=trymax)
     # timestamps count only when the answer is not yet unique; a model at their lower
     # bound is the answer either way, and is often one probe away
