@@ -124,6 +124,7 @@ class Optimizer:
                 self.model = model
             else:
                 zero_open = False
+        sum_lo = 0  # a lower bound of the sum above the floors
         if max(w for _, w in terms) > max(1, peak_lo):
             lo = max([peak_lo, *floors.values()])
 
@@ -144,10 +145,17 @@ class Optimizer:
             # or raised a floor (it only fixed terms false otherwise)
             if (const, floors) != before:
                 zero_open = True
+            if peak > peak_lo:
+                # no model has a smaller peak, and no constant term reaches it: every
+                # model has an open term of coefficient ``peak`` true, which costs at
+                # least its excess over its group's floor
+                group_of = self.group_of
+                sum_lo = min((peak - floors.get(group_of.get(lit), 0)
+                              for lit, w in terms if w == peak), default=0)
         const += sum(floors.values())
         terms = self._residual(terms, floors)
         current = self._sum(terms)
-        lo = 0 if zero_open else 1
+        lo = max(0 if zero_open else 1, sum_lo)
         if trymax and current > lo and self._backbone(terms, fix):
             return const + current
         if current > lo:
