@@ -233,3 +233,24 @@ def test_models_survive_the_dense_renumbering_of_scratch_and_probe_clauses() -> 
     assert c.sat() is None
     c.end_scratch()
     assert c.sat([[-xs[1]]]) is not None
+
+
+def test_the_optimal_peak_bounds_the_sum_so_no_probe_below_it_is_made() -> None:
+    # a or b must take its costly candidate (3): the peak is 3, and so the sum is at
+    # least 3; a model at 3 is then optimal without a sum probe
+    c = Clauses()
+    a0, a1, b0, b1 = (c.new_var() for _ in range(4))
+    for x, y in ((a0, a1), (b0, b1)):
+        c.add([-x, -y])
+    c.add([a1, b1])
+    c.add([-a1, -b1])
+    groups = {"a": (c.true, [a0, a1]), "b": (c.true, [b0, b1])}
+    group_of = {a0: "a", a1: "a", b0: "b", b1: "b"}
+    model = c.sat()
+    assert model is not None
+    opt = Optimizer(c, model, group_of, groups)
+    before = c.calls
+    assert opt.minimize({a1: 3, b1: 3}) == 3
+    # the floor probe and the peak search (two probes below 3); none for the sum,
+    # which without the bound took two more
+    assert c.calls - before == 3
