@@ -305,7 +305,7 @@ class Optimizer:
             if model is None:
                 lo = mid + 1
                 if galloping:
-                    mid = min(lo + step, hi)
+                    mid = min(lo + step - 1, hi)
                     step *= 2
                     if mid < hi:
                         continue
