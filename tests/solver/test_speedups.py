@@ -66,8 +66,15 @@ def test_scratch_clauses_vanish_and_never_fix_anything() -> None:
 
 def _brute_lexmin(n: int, clauses: list[list[int]], objectives: list[dict[int, int]]
                   ) -> list[int] | None:
+    found = _brute_optima(n, clauses, objectives)
+    return None if found is None else found[0]
+
+
+def _brute_optima(n: int, clauses: list[list[int]], objectives: list[dict[int, int]]
+                  ) -> tuple[list[int], list[tuple], list[tuple]] | None:
     """conda's passes by enumeration: per objective the smallest peak (when some
-    coefficient exceeds 1), then the smallest sum under that peak; each fixed in turn."""
+    coefficient exceeds 1), then the smallest sum under that peak; each fixed in turn.
+    The optima, every model and the models left at the end."""
     models = []
     for bits in itertools.product((False, True), repeat=n):
         val = (None, *bits)
@@ -76,6 +83,7 @@ def _brute_lexmin(n: int, clauses: list[list[int]], objectives: list[dict[int, i
     if not models:
         return None
     sums = []
+    every = models
     for obj in objectives:
         def true(m, lit):
             return m[lit] if lit > 0 else not m[-lit]
@@ -87,7 +95,7 @@ def _brute_lexmin(n: int, clauses: list[list[int]], objectives: list[dict[int, i
         best = min(sum(w for lit, w in obj.items() if true(m, lit)) for m in models)
         models = [m for m in models if sum(w for lit, w in obj.items() if true(m, lit)) == best]
         sums.append(best)
-    return sums
+    return sums, every, models
 
 
 @pytest.mark.parametrize("first", ["reach", "settle", "settle-all"])
@@ -120,7 +128,8 @@ def test_optimizer_matches_brute_force_on_random_grouped_problems(seed: int, fir
     for _ in range(3):
         objectives.append({m: rng.randint(0, 3) for m in members if rng.random() < 0.8})
     names = {on: 1 for on, _ in groups.values()}
-    expected = _brute_lexmin(n, [[1], *base, *extra], [*objectives, names])
+    brute = _brute_optima(n, [[1], *base, *extra], [*objectives, names])
+    expected = None if brute is None else brute[0]
     for cl in extra:
         c.add(cl)
     model = c.sat()
@@ -146,6 +155,12 @@ def test_optimizer_matches_brute_force_on_random_grouped_problems(seed: int, fir
     assert got == expected
     final = c.sat()
     assert final is not None
+    # the fixed optima (bounds, units, implied units) keep exactly the optimal models
+    assert brute is not None
+    optimal = set(brute[2])
+    for m in brute[1]:
+        kept = c.sat([[v if m[v] else -v] for v in range(1, n + 1)]) is not None
+        assert kept == (m in optimal)
 
 
 def test_specs_excluding_few_candidates_keep_their_meaning(backend) -> None:
@@ -251,6 +266,6 @@ def test_the_optimal_peak_bounds_the_sum_so_no_probe_below_it_is_made() -> None:
     opt = Optimizer(c, model, group_of, groups)
     before = c.calls
     assert opt.minimize({a1: 3, b1: 3}) == 3
-    # the floor probe and the peak search (two probes below 3); none for the sum,
+    # the floor probe and the peak search (probes at 0, 1 and 2); none for the sum,
     # which without the bound took two more
-    assert c.calls - before == 3
+    assert c.calls - before == 4

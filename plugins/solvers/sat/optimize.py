@@ -125,6 +125,7 @@ class Optimizer:
             else:
                 zero_open = False
         sum_lo = 0  # a lower bound of the sum above the floors
+        peak_terms: set[int] = set()  # open terms at the peak (one of them is true)
         if max(w for _, w in terms) > max(1, peak_lo):
             lo = max([peak_lo, *floors.values()])
 
@@ -150,8 +151,9 @@ class Optimizer:
                 # model has an open term of coefficient ``peak`` true, which costs at
                 # least its excess over its group's floor
                 group_of = self.group_of
+                peak_terms = {lit for lit, w in terms if w == peak}
                 sum_lo = min((peak - floors.get(group_of.get(lit), 0)
-                              for lit, w in terms if w == peak), default=0)
+                              for lit in peak_terms), default=0)
         const += sum(floors.values())
         terms = self._residual(terms, floors)
         current = self._sum(terms)
@@ -177,6 +179,12 @@ class Optimizer:
                     c.require(-lit)
             else:
                 c.require(self._bound(terms).at_most(current))
+                # a term that would take the sum past the optimum on its own is false;
+                # outside the peak's terms, one of which is true in every model (in
+                # another group: one candidate per name), with that one's cost too
+                for lit, w in terms:
+                    if w + (0 if lit in peak_terms else sum_lo) > current:
+                        c.require(-lit)
         return const + current
 
     def _backbone(self, terms: Sequence[tuple[int, int]], fix: bool) -> bool:
