@@ -49,6 +49,9 @@ class Clauses:
         #: clauses so far)
         self._scratch_numbered: tuple[list[list[int]], dict[int, int], list[int],
                                       list[list[int]]] | None = None
+        #: the fixed values as a model, and how many fixed literals it holds
+        self._template: list[bool] = []
+        self._template_upto = 0
         self.unsat = False
         self.calls = 0
         self.true = self.new_var()
@@ -258,6 +261,7 @@ class Clauses:
         for lit in self._fixed[nfixed:]:
             val[lit if lit > 0 else -lit] = 0
         del self._fixed[nfixed:]
+        self._template = []  # it holds values rolled back: made afresh when next needed
         self._queue.clear()
         self._store = store
         self._sent = None
@@ -324,15 +328,22 @@ class Clauses:
             return None
         return self._model(result, back)
 
-    def _model(self, result: list[int], back: list[int] | None) -> list[bool]:
+    def _model(self, result: list[int], back: list[int]) -> list[bool]:
         """picosat's answer (renumbered by ``back``) with the fixed values put in; a
-        variable no clause mentions is false."""
-        model = [False] * (self.nvars + 1)
+        variable no clause mentions is false. The fixed values come from a template
+        kept across calls (fixed literals only accumulate between rollbacks)."""
+        fixed = self._fixed
+        template = self._template
+        if len(template) != self.nvars + 1:
+            template = self._template = [False] * (self.nvars + 1)
+            self._template_upto = 0
+        for lit in fixed[self._template_upto:]:
+            template[lit if lit > 0 else -lit] = lit > 0
+        self._template_upto = len(fixed)
+        model = template[:]
         for lit in result:
             if lit > 0:
-                model[back[lit] if back is not None else lit] = True
-        for lit in self._fixed:
-            model[abs(lit)] = lit > 0
+                model[back[lit]] = True
         return model
 
     @staticmethod
