@@ -269,3 +269,20 @@ def test_the_optimal_peak_bounds_the_sum_so_no_probe_below_it_is_made() -> None:
     # the floor probe and the peak search (probes at 0, 1 and 2); none for the sum,
     # which without the bound took two more
     assert c.calls - before == 4
+
+
+def test_models_show_the_fixed_values_after_a_rollback() -> None:
+    c = Clauses()
+    a, b, x = c.new_var(), c.new_var(), c.new_var()
+    c.add([a, b])
+    c.add([-x, a])
+    state = c.checkpoint()
+    c.require(a)
+    c.require(x)
+    model = c.sat()
+    assert model is not None and model[a] and model[x]
+    c.rollback(state)
+    c.require(-a)  # as many fixed literals as before, with other values
+    c.require(-x)
+    model = c.sat()
+    assert model is not None and not model[a] and not model[x] and model[b]
