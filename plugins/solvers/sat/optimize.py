@@ -70,13 +70,11 @@ class Optimizer:
                 peak = max(peak, coeff)
         return terms, const, peak
 
-    def is_open(self, objective: Mapping[int, int]) -> bool:
-        """Whether the fixed values leave some term of ``objective`` undecided."""
-        c = self.clauses
-        c.propagate()
-        val = c.val
-        return any(coeff > 0 and not val[lit if lit > 0 else -lit]
-                   for lit, coeff in objective.items())
+    def above_floors(self, objective: Mapping[int, int]) -> bool:
+        """Whether the model leaves ``objective`` above its lower bound (every group at
+        its floor), so that its pass will search."""
+        terms, _, _ = self._open(objective)
+        return bool(terms) and self._sum(self._residual(terms, self._floors(terms))) > 0
 
     def _floors(self, terms: Sequence[tuple[int, int]]) -> dict[Hashable, int]:
         """For each group that must be installed: its cheapest live candidate's cost."""
