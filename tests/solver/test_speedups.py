@@ -286,3 +286,19 @@ def test_models_show_the_fixed_values_after_a_rollback() -> None:
     c.require(-x)
     model = c.sat()
     assert model is not None and not model[a] and not model[x] and model[b]
+
+
+def test_candidates_no_live_dependency_matches_are_fixed_false() -> None:
+    raw = {f"{n}-{v}-0.tar.bz2": _rec(n, v, d) for n, v, d in [
+        ("a", "1", ["b <2"]), ("a", "2", ["b <3", "b >=2"]),
+        ("b", "1", []), ("b", "2", []), ("b", "3", [])]}
+    enc = _tiny_encoding(raw, "a")
+    c = enc.clauses
+    by_fn = {enc.pool.records[i].fn: v for i, v in enc.var.items()}
+    assert enc.require_implied_names() == 2  # b is installed, and b-3 is not it
+    assert c.fixed(enc.name_var["b"]) == 1
+    assert c.fixed(by_fn["b-3-0.tar.bz2"]) == -1
+    assert c.fixed(by_fn["b-1-0.tar.bz2"]) == c.fixed(by_fn["b-2-0.tar.bz2"]) == 0
+    c.require(-by_fn["a-1-0.tar.bz2"])  # a-2 is left: only b-2 meets both its specs
+    enc.require_implied_names()
+    assert c.fixed(by_fn["b-2-0.tar.bz2"]) == 1

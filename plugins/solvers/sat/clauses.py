@@ -78,6 +78,10 @@ class Clauses:
         """How many literals are fixed (it only grows, until a rollback)."""
         return len(self._fixed)
 
+    def fixed_since(self, count: int) -> list[int]:
+        """The literals fixed after the first ``count`` (see :attr:`nfixed`)."""
+        return self._fixed[count:]
+
     def fixed(self, lit: int) -> int:
         """1 when ``lit`` is fixed true, -1 when fixed false, 0 when free."""
         return self.val[lit] if lit > 0 else -self.val[-lit]

@@ -114,7 +114,6 @@ def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
         # package count and the timestamps too, up to the first pass whose floors unit
         # propagation refutes; an unsatisfiable request costs one failed call here
         # (their failed calls are the slow ones)
-        enc.require_implied_names()
         settled = opt.settle_floors([objective for objective, _ in passes] + [timestamps])
         if settled:
             break
