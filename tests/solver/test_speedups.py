@@ -8,6 +8,8 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -64,8 +66,15 @@ def test_scratch_clauses_vanish_and_never_fix_anything() -> None:
 
 def _brute_lexmin(n: int, clauses: list[list[int]], objectives: list[dict[int, int]]
                   ) -> list[int] | None:
+    found = _brute_optima(n, clauses, objectives)
+    return None if found is None else found[0]
+
+
+def _brute_optima(n: int, clauses: list[list[int]], objectives: list[dict[int, int]]
+                  ) -> tuple[list[int], list[tuple], list[tuple]] | None:
     """conda's passes by enumeration: per objective the smallest peak (when some
-    coefficient exceeds 1), then the smallest sum under that peak; each fixed in turn."""
+    coefficient exceeds 1), then the smallest sum under that peak; each fixed in turn.
+    The optima, every model and the models left at the end."""
     models = []
     for bits in itertools.product((False, True), repeat=n):
         val = (None, *bits)
@@ -74,6 +83,7 @@ def _brute_lexmin(n: int, clauses: list[list[int]], objectives: list[dict[int, i
     if not models:
         return None
     sums = []
+    every = models
     for obj in objectives:
         def true(m, lit):
             return m[lit] if lit > 0 else not m[-lit]
@@ -85,7 +95,7 @@ def _brute_lexmin(n: int, clauses: list[list[int]], objectives: list[dict[int, i
         best = min(sum(w for lit, w in obj.items() if true(m, lit)) for m in models)
         models = [m for m in models if sum(w for lit, w in obj.items() if true(m, lit)) == best]
         sums.append(best)
-    return sums
+    return sums, every, models
 
 
 @pytest.mark.parametrize("first", ["reach", "settle", "settle-all"])
@@ -118,7 +128,8 @@ def test_optimizer_matches_brute_force_on_random_grouped_problems(seed: int, fir
     for _ in range(3):
         objectives.append({m: rng.randint(0, 3) for m in members if rng.random() < 0.8})
     names = {on: 1 for on, _ in groups.values()}
-    expected = _brute_lexmin(n, [[1], *base, *extra], [*objectives, names])
+    brute = _brute_optima(n, [[1], *base, *extra], [*objectives, names])
+    expected = None if brute is None else brute[0]
     for cl in extra:
         c.add(cl)
     model = c.sat()
@@ -144,6 +155,12 @@ def test_optimizer_matches_brute_force_on_random_grouped_problems(seed: int, fir
     assert got == expected
     final = c.sat()
     assert final is not None
+    # the fixed optima (bounds, units, implied units) keep exactly the optimal models
+    assert brute is not None
+    optimal = set(brute[2])
+    for m in brute[1]:
+        kept = c.sat([[v if m[v] else -v] for v in range(1, n + 1)]) is not None
+        assert kept == (m in optimal)
 
 
 def test_specs_excluding_few_candidates_keep_their_meaning(backend) -> None:
@@ -177,3 +194,111 @@ def test_sudoku_conflict_is_found_quickly(backend, sudoku) -> None:
     # about 1 s on a laptop core; the old search needed 5–10 s
     assert time.process_time() - start < 6
     assert info.value.fields["specs"] == ["sudoku_0_1==1"]
+
+
+def _tiny_encoding(raw: dict[str, dict], wanted: str) -> Any:
+    from plugins.solvers.sat.encode import Encoding
+    from plugins.solvers.sat.pool import Pool
+    from tests.solver.channels import MemorySource
+
+    pool = Pool(request_for(MemorySource([("local", {"linux-64": raw})])))
+    for name in {r["name"] for r in raw.values()}:
+        pool.group(name)
+    enc = Encoding(pool, range(len(pool.records)))
+    enc.clauses.require(enc.name_var[wanted])
+    return enc
+
+
+def _rec(name: str, version: str, depends: Sequence[str] = ()) -> dict[str, Any]:
+    return {"name": name, "version": version, "build": "0", "build_number": 0,
+            "depends": list(depends), "subdir": "linux-64"}
+
+
+def test_a_name_every_live_candidate_needs_is_required() -> None:
+    raw = {f"{n}-{v}-0.tar.bz2": _rec(n, v, d) for n, v, d in [
+        ("a", "1", ["b >=1"]), ("a", "2", ["b", "d"]), ("b", "1", []), ("b", "2", ["c"]),
+        ("b", "3", ["c >=1"]), ("c", "1", []), ("d", "1", [])]}
+    enc = _tiny_encoding(raw, "a")
+    c = enc.clauses
+    assert enc.require_implied_names() == 1  # b (d only for a-2)
+    assert c.fixed(enc.name_var["b"]) == 1
+    assert c.fixed(enc.name_var["c"]) == c.fixed(enc.name_var["d"]) == 0
+    b1 = next(v for i, v in enc.var.items() if enc.pool.records[i].fn == "b-1-0.tar.bz2")
+    c.require(-b1)  # b-2 and b-3 are left, and both need c
+    assert enc.require_implied_names() == 1
+    assert c.fixed(enc.name_var["c"]) == 1
+    model = c.sat()
+    assert model is not None and model[enc.name_var["c"]]
+
+
+def test_models_survive_the_dense_renumbering_of_scratch_and_probe_clauses() -> None:
+    c = Clauses()
+    xs = [c.new_var() for _ in range(6)]
+    c.add([xs[0], xs[1]])
+    c.require(xs[2])  # fixed: not sent to picosat, patched back into the model
+    c.begin_scratch()
+    late = c.new_var()  # a variable newer than the base list's numbering
+    c.add([-late, -xs[0]])
+    c.add([late])
+    model = c.sat([[xs[5]], [-xs[4]]])
+    assert model is not None
+    assert model[xs[1]] and not model[xs[0]] and model[late] and model[xs[2]]
+    assert model[xs[5]] and not model[xs[4]]
+    c.add([-xs[1]])  # the scratch list grows: its numbering is extended
+    assert c.sat() is None
+    c.end_scratch()
+    assert c.sat([[-xs[1]]]) is not None
+
+
+def test_the_optimal_peak_bounds_the_sum_so_no_probe_below_it_is_made() -> None:
+    # a or b must take its costly candidate (3): the peak is 3, and so the sum is at
+    # least 3; a model at 3 is then optimal without a sum probe
+    c = Clauses()
+    a0, a1, b0, b1 = (c.new_var() for _ in range(4))
+    for x, y in ((a0, a1), (b0, b1)):
+        c.add([-x, -y])
+    c.add([a1, b1])
+    c.add([-a1, -b1])
+    groups = {"a": (c.true, [a0, a1]), "b": (c.true, [b0, b1])}
+    group_of = {a0: "a", a1: "a", b0: "b", b1: "b"}
+    model = c.sat()
+    assert model is not None
+    opt = Optimizer(c, model, group_of, groups)
+    before = c.calls
+    assert opt.minimize({a1: 3, b1: 3}) == 3
+    # the floor probe and the peak search (probes at 0, 1 and 2); none for the sum,
+    # which without the bound took two more
+    assert c.calls - before == 4
+
+
+def test_models_show_the_fixed_values_after_a_rollback() -> None:
+    c = Clauses()
+    a, b, x = c.new_var(), c.new_var(), c.new_var()
+    c.add([a, b])
+    c.add([-x, a])
+    state = c.checkpoint()
+    c.require(a)
+    c.require(x)
+    model = c.sat()
+    assert model is not None and model[a] and model[x]
+    c.rollback(state)
+    c.require(-a)  # as many fixed literals as before, with other values
+    c.require(-x)
+    model = c.sat()
+    assert model is not None and not model[a] and not model[x] and model[b]
+
+
+def test_candidates_no_live_dependency_matches_are_fixed_false() -> None:
+    raw = {f"{n}-{v}-0.tar.bz2": _rec(n, v, d) for n, v, d in [
+        ("a", "1", ["b <2"]), ("a", "2", ["b <3", "b >=2"]),
+        ("b", "1", []), ("b", "2", []), ("b", "3", [])]}
+    enc = _tiny_encoding(raw, "a")
+    c = enc.clauses
+    by_fn = {enc.pool.records[i].fn: v for i, v in enc.var.items()}
+    assert enc.require_implied_names() == 2  # b is installed, and b-3 is not it
+    assert c.fixed(enc.name_var["b"]) == 1
+    assert c.fixed(by_fn["b-3-0.tar.bz2"]) == -1
+    assert c.fixed(by_fn["b-1-0.tar.bz2"]) == c.fixed(by_fn["b-2-0.tar.bz2"]) == 0
+    c.require(-by_fn["a-1-0.tar.bz2"])  # a-2 is left: only b-2 meets both its specs
+    enc.require_implied_names()
+    assert c.fixed(by_fn["b-2-0.tar.bz2"]) == 1

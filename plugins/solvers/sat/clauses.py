@@ -18,6 +18,7 @@ keeps the list short:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 
 
 class Clauses:
@@ -41,9 +42,16 @@ class Clauses:
         #: occurrence lists propagation consumed since :meth:`checkpoint` (to put back)
         self._occ_log: list[tuple[int, list[int]]] | None = None
         self._sent: list[list[int]] | None = None  # cached compacted base list
-        #: the compacted base list renumbered for picosat: (list, number, back, clauses)
-        self._numbered: tuple[list[list[int]], dict[int, int], list[int],
+        #: the compacted base list renumbered for picosat: (list, table, back, clauses)
+        self._numbered: tuple[list[list[int]], list[int], list[int],
                               list[list[int]]] | None = None
+        #: the scratch list's numbering on top of the base list's: (list, extra, back,
+        #: clauses so far)
+        self._scratch_numbered: tuple[list[list[int]], dict[int, int], list[int],
+                                      list[list[int]]] | None = None
+        #: the fixed values as a model, and how many fixed literals it holds
+        self._template: list[bool] = []
+        self._template_upto = 0
         self.unsat = False
         self.calls = 0
         self.true = self.new_var()
@@ -64,6 +72,15 @@ class Clauses:
         if sent is None:
             sent = self._sent = [cl for cl in self._store if cl is not None]
         return sent
+
+    @property
+    def nfixed(self) -> int:
+        """How many literals are fixed (it only grows, until a rollback)."""
+        return len(self._fixed)
+
+    def fixed_since(self, count: int) -> list[int]:
+        """The literals fixed after the first ``count`` (see :attr:`nfixed`)."""
+        return self._fixed[count:]
 
     def fixed(self, lit: int) -> int:
         """1 when ``lit`` is fixed true, -1 when fixed false, 0 when free."""
@@ -248,6 +265,7 @@ class Clauses:
         for lit in self._fixed[nfixed:]:
             val[lit if lit > 0 else -lit] = 0
         del self._fixed[nfixed:]
+        self._template = []  # it holds values rolled back: made afresh when next needed
         self._queue.clear()
         self._store = store
         self._sent = None
@@ -276,8 +294,6 @@ class Clauses:
         if self.unsat or self._scratch_unsat:
             return None
         more: list[Sequence[int]] = []
-        if self._scratch:
-            more.extend(self._scratch)
         for clause in extra:
             cl = self._simplify(clause)
             if cl is None:
@@ -286,40 +302,52 @@ class Clauses:
                 return None
             more.append(cl)
         # picosat decides every variable it is told of, a cost per variable even when no
-        # clause mentions it; after propagation the clauses often mention a few hundred
-        # of thousands, and then they are renumbered densely (the base list's numbering
-        # is kept while the list is unchanged: probes only add a few clauses to it)
-        if 4 * (len(base) + len(more)) > self.nvars:
-            self.calls += 1
-            result = pycosat.solve([*base, *more] if more else base, vars=self.nvars)
-            if isinstance(result, str):
-                return None
-            return self._model(result, None)
+        # clause mentions it; after propagation the clauses mention a fraction of the
+        # variables (fixed ones, and those only dead clauses held, are gone), so they are
+        # always renumbered densely. The base list's numbering is kept while the list is
+        # unchanged (probes only add a few clauses to it), and the scratch list's is
+        # extended as it grows (a pass's bound encodings only ever add clauses).
         cached = self._numbered
         if cached is None or cached[0] is not base:
-            number: dict[int, int] = {}
-            back: list[int] = [0]
-            cached = self._numbered = (base, number, back, _renumber(base, number, back))
-        _, number, back, mapped = cached
+            cached = self._numbered = (base, *_number_base(base, self.nvars))
+            self._scratch_numbered = None
+        _, table, back, mapped = cached
+        extra: dict[int, int] = {}
+        scratch = self._scratch
+        if scratch:
+            sn = self._scratch_numbered
+            if sn is None or sn[0] is not scratch:
+                sn = self._scratch_numbered = (scratch, {}, back[:], [])
+            _, extra, back, smapped = sn
+            if len(smapped) < len(scratch):
+                smapped.extend(_number_more(scratch[len(smapped):], table, extra, back))
+            mapped = [*mapped, *smapped]
         if more:
-            number = dict(number)
+            extra = dict(extra)
             back = back[:]
-            mapped = [*mapped, *_renumber(more, number, back)]
+            mapped = [*mapped, *_number_more(more, table, extra, back)]
         self.calls += 1
         result = pycosat.solve(mapped, vars=len(back) - 1)
         if isinstance(result, str):
             return None
         return self._model(result, back)
 
-    def _model(self, result: list[int], back: list[int] | None) -> list[bool]:
+    def _model(self, result: list[int], back: list[int]) -> list[bool]:
         """picosat's answer (renumbered by ``back``) with the fixed values put in; a
-        variable no clause mentions is false."""
-        model = [False] * (self.nvars + 1)
+        variable no clause mentions is false. The fixed values come from a template
+        kept across calls (fixed literals only accumulate between rollbacks)."""
+        fixed = self._fixed
+        template = self._template
+        if len(template) != self.nvars + 1:
+            template = self._template = [False] * (self.nvars + 1)
+            self._template_upto = 0
+        for lit in fixed[self._template_upto:]:
+            template[lit if lit > 0 else -lit] = lit > 0
+        self._template_upto = len(fixed)
+        model = template[:]
         for lit in result:
             if lit > 0:
-                model[back[lit] if back is not None else lit] = True
-        for lit in self._fixed:
-            model[abs(lit)] = lit > 0
+                model[back[lit]] = True
         return model
 
     @staticmethod
@@ -327,19 +355,40 @@ class Clauses:
         return model[lit] if lit > 0 else not model[-lit]
 
 
-def _renumber(clauses: Sequence[Sequence[int]], number: dict[int, int],
-              back: list[int]) -> list[list[int]]:
-    """``clauses`` over dense variable numbers; ``number`` maps a variable to its new
-    number and ``back`` (index 0 unused) the reverse, both extended as needed."""
+def _number_base(clauses: Sequence[Sequence[int]], nvars: int
+                 ) -> tuple[list[int], list[int], list[list[int]]]:
+    """``clauses`` over dense variable numbers: ``(table, back, clauses)``, where
+    ``table[lit]`` is a literal's new number (a negative literal indexes from the end;
+    0 for a variable the clauses do not mention) and ``back[k]`` the variable numbered
+    ``k``. Variables keep their order: picosat breaks ties between variables by their
+    number, and numbering them by first occurrence made its search about twice as slow."""
+    used = sorted(set(map(abs, chain.from_iterable(clauses))))
+    table = [0] * (2 * nvars + 1)
+    for k, v in enumerate(used, 1):
+        table[v] = k
+        table[-v] = -k
+    get = table.__getitem__
+    return table, [0, *used], [list(map(get, clause)) for clause in clauses]
+
+
+def _number_more(clauses: Sequence[Sequence[int]], table: list[int], extra: dict[int, int],
+                 back: list[int]) -> list[list[int]]:
+    """``clauses`` numbered on top of :func:`_number_base`'s ``table``: variables it
+    lacks are numbered in ``extra`` (in their order) and appended to ``back``."""
+    cap = len(table) // 2
+    new = {v for clause in clauses for lit in clause
+           if not ((v := abs(lit)) <= cap and table[v]) and v not in extra}
+    for v in sorted(new):
+        extra[v] = len(back)
+        back.append(v)
     out = []
     for clause in clauses:
         row = []
         for lit in clause:
             v = lit if lit > 0 else -lit
-            k = number.get(v)
-            if k is None:
-                k = number[v] = len(back)
-                back.append(v)
+            k = table[v] if v <= cap else 0
+            if not k:
+                k = extra[v]
             row.append(k if lit > 0 else -k)
         out.append(row)
     return out

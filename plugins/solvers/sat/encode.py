@@ -42,6 +42,10 @@ class Encoding:
         self.group_of: dict[int, str] = {}
         self.trackers: dict[str, list[int]] = {}
         self._lits: dict[str, int] = {}
+        self._required: dict[int, dict[str, tuple[Dep, ...]]] = {}
+        #: how many fixed literals :meth:`require_implied_names` has looked at
+        self._implied_at = 0
+        self._name_of_var: dict[int, str] = {}
         for name, members in self.groups.items():
             lits = []
             for i in members:
@@ -53,6 +57,7 @@ class Encoding:
                 for feat in pool.records[i].track_features or ():
                     self.trackers.setdefault(feat, []).append(i)
             m = self.name_var[name] = c.new_var()
+            self._name_of_var[m] = name
             at_most_one(fresh, lits)
             add = fresh.add
             add([-m, *lits])
@@ -119,6 +124,81 @@ class Encoding:
             c.add([-v, m])
             c.add([v, -m, *excluded])
         return v
+
+    def require_implied_names(self) -> int:
+        """Require what the fixed values make certain through dependencies alone: a
+        name all of whose live candidates depend on another name installs that one too,
+        and only the candidates of that name some live candidate's dependency matches
+        can be the one installed (the others are fixed false). The unit clauses are
+        implied, so no model changes, but propagation sees more, and a group's cheapest
+        live candidate becomes a floor the optimisation passes no longer search for.
+        Applied to a fixed point; returns how many unit clauses it added."""
+        c = self.clauses
+        c.propagate()
+        fixed = c.fixed
+        name_var = self.name_var
+        var = self.var
+        groups = self.groups
+        group_of = self.group_of
+        name_of = self._name_of_var
+        match_set = self.pool.match_set
+        if c.nfixed < self._implied_at:
+            self._implied_at = 0  # a rollback: look at everything again
+        added = 0
+        while not c.unsat:
+            # only names whose live candidates changed, or that became certain, since
+            # the last look can imply anything new
+            touched = set()
+            for lit in c.fixed_since(self._implied_at):
+                v = lit if lit > 0 else -lit
+                name = group_of.get(v) if v in group_of else name_of.get(v)
+                if name is not None:
+                    touched.add(name)
+            self._implied_at = c.nfixed
+            names: list[str] = []
+            dead: set[int] = set()
+            for name in touched:
+                if fixed(name_var[name]) <= 0:
+                    continue
+                live = [i for i in groups[name] if fixed(var[i]) >= 0]
+                deps = [self._required_deps(i, name) for i in live]
+                common = set(deps[0]) if deps else set()
+                for found in deps[1:]:
+                    common.intersection_update(found)
+                    if not common:
+                        break
+                for n in common:
+                    if not fixed(name_var[n]):
+                        names.append(n)
+                    allowed: set[int] = set()
+                    for found in deps:
+                        specs = found[n]
+                        ok = match_set(specs[0])
+                        for d in specs[1:]:
+                            ok = ok & match_set(d)
+                        allowed.update(ok)
+                    dead.update(j for j in groups[n] if j not in allowed and not fixed(var[j]))
+            if not names and not dead:
+                break
+            for n in names:
+                c.require(name_var[n])
+            for j in dead:
+                c.require(-var[j])
+            added += len(set(names)) + len(dead)
+            c.propagate()
+        return added
+
+    def _required_deps(self, i: int, name: str) -> dict[str, tuple[Dep, ...]]:
+        """Record ``i``'s plain dependencies on other names of this encoding, by name."""
+        found = self._required.get(i)
+        if found is None:
+            by_name: dict[str, list[Dep]] = {}
+            for d in self.pool.depends(i):
+                if d.name and not d.optional and not d.feature and d.name != name \
+                        and d.name in self.name_var:
+                    by_name.setdefault(d.name, []).append(d)
+            found = self._required[i] = {n: tuple(ds) for n, ds in by_name.items()}
+        return found
 
     def feature_lit(self, feature: str) -> int:
         return self.lit(Dep("@" + feature, "", None, False, feature))

@@ -70,6 +70,12 @@ class Optimizer:
                 peak = max(peak, coeff)
         return terms, const, peak
 
+    def above_floors(self, objective: Mapping[int, int]) -> bool:
+        """Whether the model leaves ``objective`` above its lower bound (every group at
+        its floor), so that its pass will search."""
+        terms, _, _ = self._open(objective)
+        return bool(terms) and self._sum(self._residual(terms, self._floors(terms))) > 0
+
     def _floors(self, terms: Sequence[tuple[int, int]]) -> dict[Hashable, int]:
         """For each group that must be installed: its cheapest live candidate's cost."""
         c = self.clauses
@@ -116,6 +122,8 @@ class Optimizer:
                 self.model = model
             else:
                 zero_open = False
+        sum_lo = 0  # a lower bound of the sum above the floors
+        peak_terms: set[int] = set()  # open terms at the peak (one of them is true)
         if max(w for _, w in terms) > max(1, peak_lo):
             lo = max([peak_lo, *floors.values()])
 
@@ -136,10 +144,18 @@ class Optimizer:
             # or raised a floor (it only fixed terms false otherwise)
             if (const, floors) != before:
                 zero_open = True
+            if peak > peak_lo:
+                # no model has a smaller peak, and no constant term reaches it: every
+                # model has an open term of coefficient ``peak`` true, which costs at
+                # least its excess over its group's floor
+                group_of = self.group_of
+                peak_terms = {lit for lit, w in terms if w == peak}
+                sum_lo = min((peak - floors.get(group_of.get(lit), 0)
+                              for lit in peak_terms), default=0)
         const += sum(floors.values())
         terms = self._residual(terms, floors)
         current = self._sum(terms)
-        lo = 0 if zero_open else 1
+        lo = max(0 if zero_open else 1, sum_lo)
         if trymax and current > lo and self._backbone(terms, fix):
             return const + current
         if current > lo:
@@ -161,6 +177,12 @@ class Optimizer:
                     c.require(-lit)
             else:
                 c.require(self._bound(terms).at_most(current))
+                # a term that would take the sum past the optimum on its own is false;
+                # outside the peak's terms, one of which is true in every model (in
+                # another group: one candidate per name), with that one's cost too
+                for lit, w in terms:
+                    if w + (0 if lit in peak_terms else sum_lo) > current:
+                        c.require(-lit)
         return const + current
 
     def _backbone(self, terms: Sequence[tuple[int, int]], fix: bool) -> bool:
@@ -289,7 +311,7 @@ class Optimizer:
             if model is None:
                 lo = mid + 1
                 if galloping:
-                    mid = min(lo + step, hi)
+                    mid = min(lo + step - 1, hi)
                     step *= 2
                     if mid < hi:
                         continue

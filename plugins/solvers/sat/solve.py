@@ -132,9 +132,14 @@ def solve_reqs(pool: Pool, reqs: Sequence[Req], priority: str) -> list[int]:
             raise _unsat(pool, core or reqs, reqs)
         reqs = neutered
     for objective, trymax in passes:
+        if opt.above_floors(objective):
+            # names every model installs raise floors: the search starts higher
+            enc.require_implied_names()
         opt.minimize(objective, trymax=trymax)
     # timestamps count only when the answer is not yet unique; a model at their lower
     # bound is the answer either way, and is often one probe away
+    if opt.above_floors(timestamps):
+        enc.require_implied_names()
     if not opt.reach_floors([timestamps]) and not opt.is_unique(list(enc.var.values())):
         opt.minimize(timestamps, fix=False, floor_tried=True)
     return [i for i in enc.chosen(opt.model) if i not in pool.virtual]
