@@ -12,7 +12,7 @@ from kernel.errors import ChannelError
 from kernel.session import get_session, redact_url, strip_credentials
 from plugins.index.cache import CacheEntry, is_fresh
 from plugins.index.fetch import UnavailableInvalidChannel, fetch
-from plugins.index.sparse import SparseRepodata, stamp_of
+from plugins.index.sparse import SparseRepodata, map_file, stamp_of
 
 EMPTY = b'{"info": {}, "packages": {}, "packages.conda": {}, "repodata_version": 1}'
 
@@ -32,9 +32,7 @@ class Subdir:
         if sparse is not None:
             return sparse
         try:
-            with open(entry.json_path, "rb") as f:
-                data = f.read()
-                stamp = stamp_of(os.fstat(f.fileno()))
+            data, stamp = map_file(entry.json_path)
             sparse = SparseRepodata.parse(entry.json_path, data, stamp)
         except (OSError, ValueError):
             return None
@@ -89,7 +87,7 @@ class Subdir:
             tmp = raw if isinstance(raw, Path) else self.entry.temporary()
             if not isinstance(raw, Path):
                 tmp.write_bytes(raw)
-            data = tmp.read_bytes()
+            data, _ = map_file(tmp)  # read a window at a time by the parse
         except OSError as exc:
             raise ChannelError(f"cannot write the repodata cache "
                                f"{self.entry.json_path.parent}: {exc.strerror}") from None
