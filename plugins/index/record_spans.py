@@ -32,7 +32,7 @@ _SEP = re.compile(rb"\}" + _WS + rb"," + _WS + rb'"')
 _COLON = re.compile(_WS + b":" + _WS)
 _AFTER = re.compile(_WS + rb"([,}])")
 #: bytes of the file looked at in one go (a larger file is read window by window)
-WINDOW = 1 << 23
+WINDOW = 1 << 21
 #: name -> flat array of (start, end) byte offsets of each member text ``,"fn": {...}``
 Members = dict[str, array]
 

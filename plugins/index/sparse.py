@@ -252,7 +252,7 @@ class SparseRepodata:
     """One subdir's repodata: names known at once, records decoded per name."""
 
     def __init__(self, json_path: Path, meta: dict[str, Any], offsets: Packed,
-                 data: bytes | None = None, stamp: tuple[int, ...] = ()):
+                 data: Any = None, stamp: tuple[int, ...] = ()):
         self.json_path = json_path
         #: (size, mtime_ns, inode) of the raw file these offsets belong to
         self.stamp = stamp
@@ -364,7 +364,10 @@ class SparseRepodata:
         check_utf8(data)
         fast = skeleton(data, PACKAGE_KEYS)
         if fast is not None:
-            packed: Packed = {name: (None, spans.tobytes()) for name, spans in fast[1].items()}
+            found = fast[1]
+            packed: Packed = {}
+            for name in list(found):  # one name's array at a time: never both forms whole
+                packed[name] = (None, found.pop(name).tobytes())
             return cls(json_path, fast[0], packed, data, stamp)
         text = bytes(data).decode("utf-8")
         meta, offsets = scan(text)
