@@ -25,6 +25,7 @@ PROGRESS_MIN_BYTES = 1 << 20
 #: page-cache pages (Linux keeps large writes as large folios, and mapping one maps all of
 #: it), so the reads that later map the file (:mod:`plugins.index.sparse`) touch less
 WRITE_SIZE = 1 << 16
+READ_SIZE = 1 << 20
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")
 
 
@@ -126,7 +127,7 @@ def _stream(response: Any, url: str, label: str, config: Any, to: Path) -> None:
     got = 0
     try:
         with open(to, "wb") as f, _progress(reporting, label, total) as advance:
-            for chunk in response.iter_content(WRITE_SIZE):
+            for chunk in response.iter_content(READ_SIZE):
                 got += len(chunk)
                 data = inflate.decompress(chunk) if inflate is not None else chunk
                 with memoryview(data) as view:

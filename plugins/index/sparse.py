@@ -410,6 +410,8 @@ def map_file(path: Path) -> tuple[Any, tuple[int, int, int]]:
         stamp = stamp_of(os.fstat(f.fileno()))
         if not stamp[0]:
             return b"", stamp
+        if os.name == "nt":  # a mapped file cannot be moved into place there
+            return f.read(), stamp
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ), stamp
 
 
