@@ -37,28 +37,31 @@ WINDOW = 1 << 21
 Members = dict[str, array]
 
 
-def _key(data: Any, key: str) -> int | None:
-    """Where the value of the first member ``key`` starts (found as a literal, fast)."""
+def _key(data: Any, key: str, at: int, stop: int) -> int | None:
+    """Where the value of the first member ``key`` whose name starts in ``[at, stop)``
+    starts (found as a literal, fast), or ``None``."""
     literal = b'"' + key.encode() + b'"'
-    at = _find(data, literal, 0)
+    at = data.find(literal, at, stop + len(literal))
     while at >= 0:
         before = data[max(0, at - 64):at].rstrip(b" \t\n\r")
         after = _COLON.match(data, at + len(literal))
         if before[-1:] in (b"{", b",") and after is not None:
-            return after.end()
-        at = _find(data, literal, at + 1)
+            return int(after.end())
+        at = data.find(literal, at + 1, stop + len(literal))
     return None
 
 
-def _find(data: Any, literal: bytes, at: int) -> int:
-    """``data.find(literal, at)``, a window at a time (see :func:`release`)."""
+def _next_key(data: Any, keys: list[str], at: int) -> tuple[int, str] | None:
+    """``(value start, key)`` of the first member named one of ``keys`` from ``at`` on
+    (see :func:`_key`), a window at a time (see :func:`release`); ``None`` if none."""
     while at < len(data):
-        found = data.find(literal, at, at + WINDOW + len(literal))
-        if found >= 0:
-            return int(found)
-        at += WINDOW
+        stop = at + WINDOW
+        hits = [(value, key) for key in keys if (value := _key(data, key, at, stop)) is not None]
+        if hits:
+            return min(hits)
+        at = stop
         release(data, at)
-    return -1
+    return None
 
 
 def _careful(data: Any, at: int) -> tuple[str, int] | None:
@@ -101,7 +104,10 @@ def members(data: Any, start: int) -> tuple[Members, int] | None:
         return None
     sep = _SEP.match(data, first[1] - 1)  # how this file separates members: "},\n  \""
     if sep is None:
-        return None
+        only = _AFTER.match(data, first[1])  # an object of one record
+        if only is None or only.group(1) != b"}":
+            return None
+        return {first[0]: array("q", (start + 1, first[1]))}, only.end()
     # every "}": a member separator (group 1 matched: the brace before a member) or not
     closes = re.compile(rb"\}(" + re.escape(sep.group()[1:]) + rb'[^"\\{}]*"' + _WS + rb":"
                         + _WS + rb"\{)?")
@@ -237,8 +243,12 @@ def skeleton(data: Any, keys: tuple[str, ...]) -> tuple[dict[str, Any], Members]
     regions: list[tuple[int, int]] = []
     offsets: Members = {}
     found_keys = []
-    starts = [(at, key) for key in keys if (at := _key(data, key)) is not None]
-    for at, key in sorted(starts):  # in file order, as json.loads meets them
+    remaining, after = list(keys), 0
+    # in file order, as json.loads meets them; each looked for after the last one's value
+    # (one that is also inside it, or earlier, is checked by the json.loads below)
+    while remaining and (found := _next_key(data, remaining, after)) is not None:
+        at, key = found
+        remaining.remove(key)
         collecting = gc.isenabled()
         gc.disable()  # (many short-lived match objects; nothing cyclic is made here)
         try:
@@ -255,6 +265,7 @@ def skeleton(data: Any, keys: tuple[str, ...]) -> tuple[dict[str, Any], Members]
                 offsets[name] = spans
         regions.append((at, located[1]))
         found_keys.append(key)
+        after = located[1]
     regions.sort()
     parts, at = [], 0
     for begin, end in regions:

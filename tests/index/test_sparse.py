@@ -207,3 +207,21 @@ def test_utf8_checked_in_windows_names_the_first_bad_byte(raw: bytes) -> None:
         with pytest.raises(UnicodeDecodeError) as got:
             check_utf8(raw, window)
         assert got.value.start == want.value.start
+
+
+@pytest.mark.parametrize("indent", [None, 1])
+def test_package_key_inside_a_record_reads_as_json_loads(tmp_path: Path,
+                                                         indent: int | None) -> None:
+    """A record holding a "packages.conda" member before the real one: found in bulk, and
+    the records of json.loads."""
+    data = {"info": {}, "packages": {"a-1-0.tar.bz2": {"name": "a", "x": {"packages.conda": {
+        "b-1-0.conda": {"name": "b"}}}}, "d-1-0.tar.bz2": {"name": "d"}},
+        "packages.conda": {"c-1-0.conda": {"name": "c"}}}
+    raw = json.dumps(data, indent=indent).encode()
+    path = tmp_path / "repodata.json"
+    path.write_bytes(raw)
+    sparse = SparseRepodata.parse(path, raw)
+    assert all(v[0] is None for v in sparse.offsets.values())  # the fast form
+    assert {n: sparse.raw_records(n) for n in sorted(sparse.names())} == {
+        "a": [("a-1-0.tar.bz2", data["packages"]["a-1-0.tar.bz2"])],
+        "c": [("c-1-0.conda", {"name": "c"})], "d": [("d-1-0.tar.bz2", {"name": "d"})]}
