@@ -10,7 +10,7 @@ from typing import Any
 
 from kernel.errors import ChannelError
 from kernel.session import get_session, redact_url, strip_credentials
-from plugins.index.cache import CacheEntry, is_fresh
+from plugins.index.cache import CacheEntry, is_fresh, sync_in_background
 from plugins.index.fetch import UnavailableInvalidChannel, fetch
 from plugins.index.sparse import SparseRepodata, map_file, stamp_of
 
@@ -87,6 +87,7 @@ class Subdir:
             tmp = raw if isinstance(raw, Path) else self.entry.temporary()
             if not isinstance(raw, Path):
                 tmp.write_bytes(raw)
+            synced = sync_in_background(tmp)  # on disk before it is moved into place
             data, _ = map_file(tmp)  # read a window at a time by the parse
         except OSError as exc:
             raise ChannelError(f"cannot write the repodata cache "
@@ -106,6 +107,7 @@ class Subdir:
             tmp.unlink(missing_ok=True)
             raise
         try:
+            synced()
             os.replace(tmp, self.entry.json_path)
             sparse.stamp = stamp_of(os.stat(self.entry.json_path))
             sparse.save(self.entry.index_path)
