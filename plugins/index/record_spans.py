@@ -2,12 +2,16 @@
 
 Servers send repodata as one compact line (``{"fn":{...},"fn2":{...}}``); conda-index
 writes it indented. Both have the same shape: ``packages`` and ``packages.conda`` map file
-names to *flat* objects (no object inside a record). :func:`locate` finds the members of
-such an object with a few regular-expression passes done in C (no Python work per record
-but a ``map``), and checks the shape it assumed in bulk: every ``{`` and ``}`` of the
-object belongs to the separators it matched (so no record holds an object, and no brace
-hides in a string), and each record has exactly one ``"name"`` key, inside it. When
-anything does not fit it returns ``None`` and the caller decodes the file the careful way.
+names to mostly *flat* objects (no object inside a record). :func:`members` reads such an
+object a window (:data:`WINDOW` bytes) at a time: a few regular-expression passes done in C
+find every ``}`` (a separator between members, as the first record taught, or not) and
+every ``"name"`` key; each *slot* between two separators is taken as one record when no
+other brace lies in it and it holds exactly one name — checked for the whole window at once,
+and runs of one name's records become offsets with no Python work per record. The slots
+that fail (a nested object, a brace in a string, no name or two) are decoded with the JSON
+scanner. When the object does not have this shape at all, ``None`` is returned and the
+caller decodes the file the careful way. A mapped file (``mmap``) is handed back page by
+page as it is read (:func:`release`), so a cold parse holds one window, not the file.
 
 A brace inside a string *and* a separator look-alike around it would make a member end
 inside a string: that member then does not decode, which the reader (see
