@@ -29,6 +29,8 @@ from itertools import chain, compress, count, repeat
 from operator import add, attrgetter, ne, not_, sub
 from typing import Any
 
+from plugins.index.raw_file import release
+
 _WS = rb"[ \t\n\r]*"
 _NAME = re.compile(rb'"name"' + _WS + rb":" + _WS + rb'"([^"\\]*)"')
 _EMPTY = re.compile(rb"\{" + _WS + rb"\}")
@@ -154,17 +156,6 @@ def _add(by_name: dict[bytes, array], key: bytes, spans: array) -> None:
         by_name[key] = spans
     else:
         have.extend(spans)
-
-
-def release(data: Any, upto: int) -> None:
-    """Hand back the pages of a mapped file read so far (they stay in the page cache):
-    the peak memory of a cold parse is one window, not the file."""
-    import mmap
-
-    if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
-        upto -= upto % mmap.PAGESIZE
-        if upto > 0:
-            data.madvise(mmap.MADV_DONTNEED, 0, upto)
 
 
 def _window(data: Any, at: int, closes: re.Pattern[bytes], by_name: dict[bytes, array],

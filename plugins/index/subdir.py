@@ -12,7 +12,8 @@ from kernel.errors import ChannelError
 from kernel.session import get_session, redact_url, strip_credentials
 from plugins.index.cache import CacheEntry, is_fresh, sync_in_background
 from plugins.index.fetch import UnavailableInvalidChannel, fetch
-from plugins.index.sparse import SparseRepodata, map_file, stamp_of
+from plugins.index.raw_file import map_file
+from plugins.index.sparse import SparseRepodata, stamp_of
 
 EMPTY = b'{"info": {}, "packages": {}, "packages.conda": {}, "repodata_version": 1}'
 

@@ -199,7 +199,7 @@ def test_many_windows_of_flat_records_match_json_loads(tmp_path: Path,
 @pytest.mark.parametrize("raw", [b'{"info": {"x": "\xc3\xa9"}, "packages": {}}\xff',
                                  b'{"info": {"x": "\xe2\x82"}}', b"\xc3" + b" " * 40])
 def test_utf8_checked_in_windows_names_the_first_bad_byte(raw: bytes) -> None:
-    from plugins.index.sparse import check_utf8
+    from plugins.index.raw_file import check_utf8
 
     with pytest.raises(UnicodeDecodeError) as want:
         raw.decode("utf-8")
