@@ -7,7 +7,10 @@ Keys whose default depends on the machine (``pkgs_dirs``, ``envs_dirs``, ``subdi
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
+
+import attrs
 
 from kernel.parameters import (
     MapParameter,
@@ -40,6 +43,15 @@ def _positive(value: Any) -> Any:
     return value
 
 
+@attrs.frozen
+class ThreadsParameter(PrimitiveParameter):
+    """A thread count whose 0 (the default) means "not set": it reads as ``None``, as
+    conda's ``*_threads`` settings do (``config --show`` prints ``None``)."""
+
+    def merge(self, values: Sequence[Any]) -> Any:
+        return super().merge(values) or None
+
+
 P = PrimitiveParameter
 S = SequenceParameter
 
@@ -60,6 +72,8 @@ SETTINGS: dict[str, tuple[Parameter, str]] = {
     "repodata_fns": (S(str, ("repodata.json",)), "Repodata file names tried in order."),
     "repodata_use_zst": (P(True), "Fetch repodata.json.zst when a channel has it."),
     "repodata_use_shards": (P(True), "Read sharded repodata (CEP 16) when a channel has it."),
+    "repodata_threads": (ThreadsParameter(0, int, _positive),
+                         "Threads downloading and reading repodata (0: the default)."),
     "use_only_tar_bz2": (P(False), "Ignore .conda packages."),
     "local_repodata_ttl": (P(1, (bool, int)), "Seconds repodata is fresh; 1/true = use max-age."),
     "use_index_cache": (P(False), "Use cached repodata without checking the server."),

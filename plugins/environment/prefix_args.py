@@ -1,11 +1,12 @@
 """The flags the environment commands share, and how they reach the configuration.
 
 ``add_prefix_args`` (``-n/--name``, ``-p/--prefix``), ``add_channel_args`` (``-c``,
-``--override-channels``, ``--offline``, ``-C``), ``add_output_args`` (``-y``,
-``--dry-run``) and ``add_solver_args`` (``--solver``, update and deps modifiers) add
-conda's flags with conda's spellings. :func:`apply_overrides` turns the parsed flags into
-command-line overrides of the run's configuration (the highest-precedence source), so
-``get_config().always_yes`` and ``reporting.confirm`` see ``-y`` and ``--dry-run``.
+``--override-channels``, ``--offline``, ``-C``, ``--[no-]repodata-use-shards``),
+``add_output_args`` (``-y``, ``--dry-run``) and ``add_solver_args`` (``--solver``, update
+and deps modifiers) add conda's flags with conda's spellings. :func:`apply_overrides`
+turns the parsed flags into command-line overrides of the run's configuration (the
+highest-precedence source), so ``get_config().always_yes`` and ``reporting.confirm`` see
+``-y`` and ``--dry-run``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ _OVERRIDES = {"yes": "always_yes", "dry_run": "dry_run", "offline": "offline",
               "use_index_cache": "use_index_cache", "solver": "solver",
               "show_channel_urls": "show_channel_urls", "update_modifier": "update_modifier",
               "deps_modifier": "deps_modifier", "subdir": "subdir",
-              "ignore_pinned": "ignore_pinned"}
+              "ignore_pinned": "ignore_pinned", "repodata_use_shards": "repodata_use_shards"}
 
 
 def add_prefix_args(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +31,9 @@ def add_prefix_args(parser: argparse.ArgumentParser) -> None:
                         help="Full path to environment location (i.e. prefix).")
 
 
-def add_channel_args(parser: argparse.ArgumentParser) -> None:
+def add_channel_args(parser: argparse.ArgumentParser, *, repodata: bool = True) -> None:
+    """``repodata``: also ``--[no-]repodata-use-shards`` (conda's commands that take
+    ``add_parser_channels``: create, install, update, remove, notices, search)."""
     group = parser.add_argument_group("Channel Customization")
     group.add_argument("-c", "--channel", action="append", default=[], dest="channel",
                        help="Additional channel to search for packages (highest priority "
@@ -44,6 +47,14 @@ def add_channel_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--platform", "--subdir", dest="subdir", metavar="SUBDIR",
                        help="Use packages built for this platform (e.g. osx-arm64); the "
                             "virtual packages follow it.")
+    if repodata:
+        add_shards_flag(group)
+
+
+def add_shards_flag(group: Any) -> None:
+    group.add_argument("--repodata-use-shards", action=argparse.BooleanOptionalAction,
+                       dest="repodata_use_shards", default=None,
+                       help="Use sharded repodata if available. Enabled by default.")
 
 
 def add_output_args(parser: argparse.ArgumentParser) -> None:

@@ -10,10 +10,11 @@ Subcommands import this public module::
 
 Modules: :mod:`.cache` (conda's cache layout, atomic writes, TTL), :mod:`.fetch` (HTTP,
 ``.zst``, conditional requests, errors), :mod:`.sparse` (parse once, fast warm form),
-:mod:`.subdir` (one channel subdir), :mod:`.index` (the :class:`Index` RecordSource);
-sharded repodata (CEP 16): :mod:`.shard_format` (the bytes), :mod:`.shard_index` (the
-index, fetched and cached), :mod:`.sharded` (shards cached by hash, the parallel walk),
-:mod:`.shard_writer` (``conda index --shards``).
+:mod:`.record_spans` (records found in the bytes, in bulk), :mod:`.raw_file` (the raw file
+mapped, read window by window), :mod:`.subdir` (one channel subdir), :mod:`.index` (the
+:class:`Index` RecordSource); sharded repodata (CEP 16): :mod:`.shard_format` (the
+bytes), :mod:`.shard_index` (the index, fetched and cached), :mod:`.sharded` (shards cached
+by hash, the parallel walk), :mod:`.shard_writer` (``conda index --shards``).
 """
 
 from __future__ import annotations

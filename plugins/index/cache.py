@@ -70,6 +70,34 @@ def atomic_write(path: Path, data: bytes) -> os.stat_result:
             tmp.unlink()
 
 
+def sync_in_background(path: Path) -> Any:
+    """Start flushing ``path`` to disk in a thread (the parse of it goes on meanwhile);
+    calling the result waits for it and raises its ``OSError``."""
+    import threading
+
+    failed: list[OSError] = []
+
+    def sync() -> None:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=sync, name="fsync", daemon=True)
+    worker.start()
+
+    def wait() -> None:
+        worker.join()
+        if failed:
+            raise failed[0]
+
+    return wait
+
+
 class CacheEntry:
     """The cached files of one subdir URL."""
 

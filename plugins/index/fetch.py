@@ -9,7 +9,6 @@ line with the URL's credentials masked.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from datetime import datetime, timezone
@@ -21,6 +20,11 @@ from kernel.session import redact_url, strip_credentials
 
 RECHECK_ZST_SECONDS = 7 * 24 * 3600
 PROGRESS_MIN_BYTES = 1 << 20
+#: the body is read and written this much at a time: small writes leave the file in small
+#: page-cache pages (Linux keeps large writes as large folios, and mapping one maps all of
+#: it), so the reads that later map the file (:mod:`plugins.index.sparse`) touch less
+WRITE_SIZE = 1 << 16
+READ_SIZE = 1 << 20
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")]+")
 
 
@@ -111,7 +115,8 @@ def _cut_short(response: Any, url: str, got: int, total: int | None, exc: BaseEx
 
 def _stream(response: Any, url: str, label: str, config: Any, to: Path) -> None:
     """The body written to ``to`` as it arrives (decompressed on the way for ``.zst``), so
-    that no copy of a large body is held in memory; ``to`` is removed on any failure."""
+    that no copy of a large body is held in memory; ``to`` is removed on any failure. It is
+    not yet flushed to disk: the caller syncs it before moving it into place."""
     import requests
     import zstandard
 
@@ -122,12 +127,13 @@ def _stream(response: Any, url: str, label: str, config: Any, to: Path) -> None:
     got = 0
     try:
         with open(to, "wb") as f, _progress(reporting, label, total) as advance:
-            for chunk in response.iter_content(1 << 20):
+            for chunk in response.iter_content(READ_SIZE):
                 got += len(chunk)
-                f.write(inflate.decompress(chunk) if inflate is not None else chunk)
+                data = inflate.decompress(chunk) if inflate is not None else chunk
+                with memoryview(data) as view:
+                    for at in range(0, len(view), WRITE_SIZE):
+                        f.write(view[at:at + WRITE_SIZE])
                 advance(len(chunk))
-            f.flush()
-            os.fsync(f.fileno())
     except requests.exceptions.RequestException as exc:
         to.unlink(missing_ok=True)
         raise _cut_short(response, url, got, total, exc, config) from None
@@ -189,7 +195,8 @@ def _http_error(response: Any, url: str, channel: str, auth: str | None,
 def fetch(session: Any, subdir_url: str, state: dict[str, Any], *, channel: str,
           config: Any, to: Path | None = None) -> tuple[bytes | Path | None, dict[str, Any]]:
     """``(raw repodata.json bytes, new state)``, or ``(None, new state)`` on 304; with
-    ``to``, the raw repodata is written there instead and ``to`` stands for it."""
+    ``to``, the raw repodata is written there instead (not yet synced to disk: see
+    :func:`plugins.index.cache.sync_in_background`) and ``to`` stands for it."""
     json_url = subdir_url.rstrip("/") + "/repodata.json"
     urls = [json_url + ".zst", json_url] if config.repodata_use_zst and _zst_wanted(
         state) else [json_url]

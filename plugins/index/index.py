@@ -235,8 +235,9 @@ def load_index(channels: Sequence[str] = (), subdirs: Sequence[str] | None = Non
         return LoadedSubdir(rank, channel, strip_credentials(subdir.url), subdir.subdir, sparse,
                             subdir.url)
 
-    if len(jobs) > 1:
-        with ThreadPoolExecutor(max_workers=min(8, len(jobs))) as pool:
+    threads = config.repodata_threads or 8  # conda: repodata_threads, default the pool's
+    if len(jobs) > 1 and threads > 1:
+        with ThreadPoolExecutor(max_workers=min(threads, len(jobs))) as pool:
             loaded = list(pool.map(run, jobs))
     else:
         loaded = [run(job) for job in jobs]

@@ -27,7 +27,7 @@ from plugins.index.shard_format import (
     shard_records,
 )
 
-WORKERS = 10  # requests' default connection pool size
+WORKERS = 10  # requests' default connection pool size (``repodata_threads`` unset)
 
 
 class ShardedRepodata:
@@ -130,8 +130,8 @@ class ShardedRepodata:
 def reach(subdirs: list[ShardedRepodata], roots: list[str], *,
           pip_with_python: bool = True, follow: bool = True) -> None:
     """Load the shards of ``roots`` and (``follow``) of every name their dependencies
-    reach, in every subdir that has them, fetching in parallel; stops when no new name
-    appears."""
+    reach, in every subdir that has them, fetching ``repodata_threads`` (default 10) at a
+    time; stops when no new name appears."""
     seen: set[str] = set()
     pending: dict[Future[dict[str, Any]], tuple[ShardedRepodata, str]] = {}
 
@@ -165,7 +165,8 @@ def reach(subdirs: list[ShardedRepodata], roots: list[str], *,
             found.add("pip")
         return found
 
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+    threads = getattr(subdirs[0].config, "repodata_threads", None) if subdirs else None
+    with ThreadPoolExecutor(max_workers=int(threads or WORKERS)) as pool:
         try:
             visit(set(roots), pool)
             while pending:

@@ -28,6 +28,8 @@ from json.decoder import JSONDecodeError
 from pathlib import Path
 from typing import Any
 
+from plugins.index.raw_file import check_utf8, stamp_of
+
 FORMAT = 3
 PACKAGE_KEYS = ("packages", "packages.conda")
 _scan_once: Any = _scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
@@ -252,7 +254,7 @@ class SparseRepodata:
     """One subdir's repodata: names known at once, records decoded per name."""
 
     def __init__(self, json_path: Path, meta: dict[str, Any], offsets: Packed,
-                 data: bytes | None = None, stamp: tuple[int, ...] = ()):
+                 data: Any = None, stamp: tuple[int, ...] = ()):
         self.json_path = json_path
         #: (size, mtime_ns, inode) of the raw file these offsets belong to
         self.stamp = stamp
@@ -351,24 +353,24 @@ class SparseRepodata:
         return cls(json_path, meta, offsets, stamp=stamp)
 
     @classmethod
-    def parse(cls, json_path: Path, data: bytes, stamp: tuple[int, ...] = ()) -> SparseRepodata:
-        """From the raw file's bytes: the records found in the bytes when the file has the
-        usual shape (:mod:`record_spans`), else by decoding it with :func:`scan`.
+    def parse(cls, json_path: Path, data: Any, stamp: tuple[int, ...] = ()) -> SparseRepodata:
+        """From the raw file's bytes (``bytes``, or the file mapped with ``mmap``, which is
+        then read a window at a time: never all of it in memory): the records found in the
+        bytes when the file has the usual shape (:mod:`record_spans`), else by decoding it
+        with :func:`scan`.
 
         Raises ``UnicodeDecodeError`` or ``json.JSONDecodeError`` on bad input.
         """
         from plugins.index.record_spans import skeleton
 
-        if not data.isascii():
-            data.decode("utf-8")  # the error names the first bad byte
+        check_utf8(data)
         fast = skeleton(data, PACKAGE_KEYS)
         if fast is not None:
-            packed: Packed = {name: (None, spans.tobytes()) for name, spans in fast[1].items()}
+            found = fast[1]
+            packed: Packed = {}
+            for name in list(found):  # one name's array at a time: never both forms whole
+                packed[name] = (None, found.pop(name).tobytes())
             return cls(json_path, fast[0], packed, data, stamp)
-        text = data.decode("utf-8")
+        text = bytes(data).decode("utf-8")
         meta, offsets = scan(text)
         return cls(json_path, meta, pack(text, offsets), data, stamp)
-
-
-def stamp_of(stat: os.stat_result) -> tuple[int, int, int]:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)

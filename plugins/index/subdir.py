@@ -10,8 +10,9 @@ from typing import Any
 
 from kernel.errors import ChannelError
 from kernel.session import get_session, redact_url, strip_credentials
-from plugins.index.cache import CacheEntry, is_fresh
+from plugins.index.cache import CacheEntry, is_fresh, sync_in_background
 from plugins.index.fetch import UnavailableInvalidChannel, fetch
+from plugins.index.raw_file import map_file
 from plugins.index.sparse import SparseRepodata, stamp_of
 
 EMPTY = b'{"info": {}, "packages": {}, "packages.conda": {}, "repodata_version": 1}'
@@ -32,9 +33,7 @@ class Subdir:
         if sparse is not None:
             return sparse
         try:
-            with open(entry.json_path, "rb") as f:
-                data = f.read()
-                stamp = stamp_of(os.fstat(f.fileno()))
+            data, stamp = map_file(entry.json_path)
             sparse = SparseRepodata.parse(entry.json_path, data, stamp)
         except (OSError, ValueError):
             return None
@@ -89,7 +88,8 @@ class Subdir:
             tmp = raw if isinstance(raw, Path) else self.entry.temporary()
             if not isinstance(raw, Path):
                 tmp.write_bytes(raw)
-            data = tmp.read_bytes()
+            synced = sync_in_background(tmp)  # on disk before it is moved into place
+            data, _ = map_file(tmp)  # read a window at a time by the parse
         except OSError as exc:
             raise ChannelError(f"cannot write the repodata cache "
                                f"{self.entry.json_path.parent}: {exc.strerror}") from None
@@ -108,6 +108,7 @@ class Subdir:
             tmp.unlink(missing_ok=True)
             raise
         try:
+            synced()
             os.replace(tmp, self.entry.json_path)
             sparse.stamp = stamp_of(os.stat(self.entry.json_path))
             sparse.save(self.entry.index_path)

@@ -43,7 +43,7 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fix", action="store_true",
                         help="Offer to fix what the failing checks found.")
     add_output_args(parser)
-    add_channel_args(parser)  # for fixes that solve (consistency)
+    add_channel_args(parser, repodata=False)  # for fixes that solve (consistency)
 
 
 # -- running checks -----------------------------------------------------------------------

@@ -36,6 +36,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true", help="Use only cached repodata.")
     parser.add_argument("-C", "--use-index-cache", action="store_true",
                         help="Use cached repodata without checking the server.")
+    from plugins.environment.prefix_args import add_shards_flag
+
+    add_shards_flag(parser)
 
 
 def pretty_record(record: Any) -> str:
@@ -142,6 +145,11 @@ def search(args: argparse.Namespace) -> int:
     from kernel.models.matchspec import MatchSpec
 
     config = get_config()
+    if args.repodata_use_shards is not None:
+        from plugins.environment.prefix_args import apply_overrides
+
+        config = apply_overrides(argparse.Namespace(
+            repodata_use_shards=args.repodata_use_shards))
     spec = MatchSpec(args.match_spec)
     if args.envs:
         return search_envs(spec, config)

@@ -110,13 +110,19 @@ tricky_records = st.dictionaries(st.text(alphabet='abc"\\é-._019', min_size=1, 
 
 @settings(max_examples=80, deadline=None)
 @given(packages=tricky_records, conda=tricky_records, ensure_ascii=st.booleans(),
-       indent=st.sampled_from([None, 1, 2]))
+       indent=st.sampled_from([None, 1, 2]), window=st.sampled_from([24, 160, 1 << 23]),
+       mapped=st.booleans())
 def test_compact_one_line_records_match_json_loads(
         tmp_path_factory: pytest.TempPathFactory, packages: dict, conda: dict,
-        ensure_ascii: bool, indent: int | None) -> None:
+        ensure_ascii: bool, indent: int | None, window: int, mapped: bool) -> None:
     """What servers send (one line, ``separators=(",", ":")``) as well as conda-index's
     indented form, with nested objects, braces and separators inside strings and escaped
-    file names: each name's records are those of ``json.loads``."""
+    file names, read in windows smaller and larger than a record, from bytes or from the
+    mapped file: each name's records are those of ``json.loads``."""
+    import mmap
+
+    from plugins.index import record_spans
+
     tmp = tmp_path_factory.mktemp("compact")
     data = {"info": {"subdir": "noarch"}, "packages": packages, "packages.conda": conda,
             "removed": ["x"], "repodata_version": 1}
@@ -124,7 +130,15 @@ def test_compact_one_line_records_match_json_loads(
                      separators=(",", ":") if indent is None else None).encode()
     path = tmp / "repodata.json"
     path.write_bytes(raw)
-    sparse = SparseRepodata.parse(path, raw, stamp_of(os.stat(path)))
+    given_data: bytes | mmap.mmap = raw
+    if mapped:
+        with open(path, "rb") as f:
+            given_data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    was, record_spans.WINDOW = record_spans.WINDOW, window
+    try:
+        sparse = SparseRepodata.parse(path, given_data, stamp_of(os.stat(path)))
+    finally:
+        record_spans.WINDOW = was
     expected: dict[str, list] = {}
     for key in ("packages", "packages.conda"):
         for fn, record in data[key].items():
@@ -147,3 +161,67 @@ def test_index4_compact_and_indented_match_json_loads(shared_data: Path, tmp_pat
     assert all(isinstance(v[0], type(None)) for v in sparse.offsets.values())  # the fast form
     got = {fn: record for n in sparse.names() for fn, record in sparse.raw_records(n)}
     assert got == packages
+
+
+def test_many_windows_of_flat_records_match_json_loads(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hundreds of flat records (the bulk path) read in small windows, with a few records
+    the bulk path cannot prove (a nested object, a brace in a string, no "name", two
+    "name" keys in a nested list) among them: the records of ``json.loads``, by name."""
+    from plugins.index import record_spans
+
+    packages = {f"p{i % 7}-{i}-0.tar.bz2": {"name": f"p{i % 7}" if i % 3 else "same",
+                                            "version": str(i), "depends": ["a", "b"]}
+                for i in range(600)}
+    packages["odd-1-0.tar.bz2"] = {"name": "odd", "run_exports": {"weak": ["x"]}}
+    packages["br-1-0.tar.bz2"] = {"name": "br", "summary": "a } and a {"}
+    packages["app-1-0.tar.bz2"] = {"name": "app", "opts": [{"name": "port"}]}
+    for i in range(40):  # a run of one name, broken by records that are no flat record
+        packages[f"q-{i:02}-0.tar.bz2"] = {"name": "q", "version": str(i)}
+    packages["q-10-0.tar.bz2"].update(a={"b": 1}, c={"d": 2})  # "},"c":{" inside
+    packages["q-20-0.tar.bz2"]["summary"] = '},"x":{'
+    packages["q-30-0.tar.bz2"]["opts"] = [{"name": "port"}, {"name": "host"}]
+    for indent in (None, 1):
+        raw = json.dumps({"info": {}, "packages": packages, "packages.conda": {}},
+                         indent=indent, sort_keys=True,
+                         separators=(",", ":") if indent is None else None).encode()
+        path = tmp_path / "repodata.json"
+        path.write_bytes(raw)
+        monkeypatch.setattr(record_spans, "WINDOW", 700)
+        sparse = SparseRepodata.parse(path, raw)
+        want: dict[str, list] = {}
+        for fn, record in sorted(packages.items()):
+            want.setdefault(record["name"], []).append((fn, record))
+        assert {n: sparse.raw_records(n) for n in sparse.names()} == want
+        assert all(v[0] is None for v in sparse.offsets.values())  # found, not decoded
+
+
+@pytest.mark.parametrize("raw", [b'{"info": {"x": "\xc3\xa9"}, "packages": {}}\xff',
+                                 b'{"info": {"x": "\xe2\x82"}}', b"\xc3" + b" " * 40])
+def test_utf8_checked_in_windows_names_the_first_bad_byte(raw: bytes) -> None:
+    from plugins.index.raw_file import check_utf8
+
+    with pytest.raises(UnicodeDecodeError) as want:
+        raw.decode("utf-8")
+    for window in (1, 2, 3, 7, 1 << 20):
+        with pytest.raises(UnicodeDecodeError) as got:
+            check_utf8(raw, window)
+        assert got.value.start == want.value.start
+
+
+@pytest.mark.parametrize("indent", [None, 1])
+def test_package_key_inside_a_record_reads_as_json_loads(tmp_path: Path,
+                                                         indent: int | None) -> None:
+    """A record holding a "packages.conda" member before the real one: found in bulk, and
+    the records of json.loads."""
+    data = {"info": {}, "packages": {"a-1-0.tar.bz2": {"name": "a", "x": {"packages.conda": {
+        "b-1-0.conda": {"name": "b"}}}}, "d-1-0.tar.bz2": {"name": "d"}},
+        "packages.conda": {"c-1-0.conda": {"name": "c"}}}
+    raw = json.dumps(data, indent=indent).encode()
+    path = tmp_path / "repodata.json"
+    path.write_bytes(raw)
+    sparse = SparseRepodata.parse(path, raw)
+    assert all(v[0] is None for v in sparse.offsets.values())  # the fast form
+    assert {n: sparse.raw_records(n) for n in sorted(sparse.names())} == {
+        "a": [("a-1-0.tar.bz2", data["packages"]["a-1-0.tar.bz2"])],
+        "c": [("c-1-0.conda", {"name": "c"})], "d": [("d-1-0.tar.bz2", {"name": "d"})]}

@@ -249,3 +249,13 @@ def test_concurrent_loads_agree(server: ChannelServer, channel_dir: Any,
     assert all(sorted(r.names()) == expected for r in results)
     warm = _load(_subdir(server, config), config, offline=True)
     assert len(warm.raw_records("numpy")) == len(results[0].raw_records("numpy"))
+
+
+def test_background_sync_hands_its_error_to_the_waiter(tmp_path: Path) -> None:
+    from plugins.index.cache import sync_in_background
+
+    (tmp_path / "there").write_bytes(b"{}")
+    sync_in_background(tmp_path / "there")()  # synced, nothing raised
+    wait = sync_in_background(tmp_path / "missing")
+    with pytest.raises(FileNotFoundError):
+        wait()

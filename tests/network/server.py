@@ -7,6 +7,7 @@ import base64
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,6 +35,12 @@ class ChannelServer:
         self.truncate: dict[str, int] = {}  # path -> bytes actually sent
         self.cache_control: str | None = None
         self.etags = True
+        #: (which paths, barrier): the first ``barrier.parties`` requests for such paths wait
+        #: there until that many are in flight at once (a 409 if they never are)
+        self.together: tuple[Callable[[str], bool], threading.Barrier] | None = None
+        self.in_flight = self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self._gated = 0
         self._httpd = _Quiet(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
                                         daemon=True)
@@ -73,8 +80,28 @@ class ChannelServer:
                     self.wfile.write(body)
 
             def do_GET(self) -> None:
+                with server._lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._get()
+                finally:
+                    with server._lock:
+                        server.in_flight -= 1
+
+            def _get(self) -> None:
                 path = self.path.split("?", 1)[0]
                 server.log.append((self.path, dict(self.headers.items())))
+                if server.together is not None and server.together[0](path):
+                    barrier = server.together[1]
+                    with server._lock:
+                        waits = server._gated < barrier.parties
+                        server._gated += waits
+                    if waits:
+                        try:
+                            barrier.wait()
+                        except threading.BrokenBarrierError:
+                            return self._send(409, b"not that many at once")
                 if path.startswith("/t/"):
                     _, _, token, rest = path.split("/", 3)
                     if token not in server.url_tokens:

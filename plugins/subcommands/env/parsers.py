@@ -26,7 +26,7 @@ def _install_args(parser: argparse.ArgumentParser) -> None:
 
     add_prefix_args(parser)
     _file_args(parser)
-    add_channel_args(parser)
+    add_channel_args(parser, repodata=False)  # conda env has no --repodata-use-shards
     add_solver_args(parser, install=False)
     add_output_args(parser)
 

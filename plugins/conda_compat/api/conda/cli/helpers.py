@@ -81,6 +81,9 @@ def add_parser_channels(p: argparse.ArgumentParser) -> Any:
          help="Do not search default or .condarc channels. Requires --channel.")
     _add(group, "--repodata-fn", action="append", dest="repodata_fns",
          help="Specify file name of repodata on the remote server.")
+    _add(group, "--repodata-use-shards", action=argparse.BooleanOptionalAction,
+         dest="repodata_use_shards", default=None,
+         help="Use sharded repodata if available. Enabled by default.")
     return group
 
 
