@@ -101,6 +101,8 @@ SETTINGS: dict[str, tuple[Parameter, str]] = {
                       "How dependencies are treated."),
     "track_features": (S(str), "Features to track in every solve."),
     "ignore_pinned": (P(False), "Ignore pinned_packages and conda-meta/pinned (--no-pin)."),
+    "auto_update_conda": (P(True), "In the root prefix, let conda update (never downgrade) "
+                                   "whenever something is installed there."),
     "virtual_packages": (MapParameter(None),
                          "Override virtual packages: name -> version (build for archspec)."),
     "subdir": (P(None, str), "Target platform subdir, e.g. linux-64."),
@@ -145,7 +147,8 @@ SETTINGS: dict[str, tuple[Parameter, str]] = {
 
 #: old names conda still reads -> current names
 ALIASES = {"auto_activate_base": "auto_activate", "channel": "channels",
-           "envs_path": "envs_dirs", "root_dir": "root_prefix", "verify_ssl": "ssl_verify"}
+           "envs_path": "envs_dirs", "root_dir": "root_prefix", "self_update": "auto_update_conda",
+           "verify_ssl": "ssl_verify"}
 
 #: settings whose string values expand ``$VAR`` / ``${VAR}`` (conda's list: credentials for
 #: private channels and proxies can live in the environment instead of the file)

@@ -138,7 +138,9 @@ class SolveRequest:
     ``installed`` are the prefix's records; ``history_specs`` the specs the user asked for
     in earlier commands (``conda-meta/history``); ``pinned`` the pins from
     ``pinned_packages`` and ``conda-meta/pinned``; ``virtual_packages`` records named
-    ``__*`` from the virtual-package plugins.
+    ``__*`` from the virtual-package plugins. ``conda_prefix`` is true when the target is
+    the root prefix (conda's own prefix): there an installed ``conda`` is never downgraded
+    unless the request names a version of it, and with ``auto_update_conda`` it may update.
     """
 
     source: RecordSource
@@ -156,6 +158,8 @@ class SolveRequest:
     ignore_pinned: bool = False
     prune: bool = False
     aggressive_update_packages: tuple[str, ...] = ("ca-certificates", "certifi", "openssl")
+    conda_prefix: bool = False
+    auto_update_conda: bool = True
     add_pip_as_python_dependency: bool = True
     #: another solve follows when this one is unsatisfiable (conda's should_retry_solve):
     #: raise UnsatisfiableError without working out the explanation

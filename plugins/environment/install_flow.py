@@ -154,6 +154,7 @@ def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
     from kernel.models import MatchSpec
     from kernel.types import SolveRequest
     from plugins.prefix import PrefixData, read_pinned
+    from plugins.prefix.base import is_root_prefix
 
     config = get_config()
     manager = get_plugin_manager()
@@ -189,7 +190,9 @@ def solve(change: Change, source: Any, installed: Sequence[Any]) -> Any:
         deps_modifier=cast(Any, change.deps_modifier or config.deps_modifier),
         force_remove=change.force_remove, force_reinstall=change.force_reinstall,
         aggressive_update_packages=tuple(config.aggressive_update_packages),
-        add_pip_as_python_dependency=bool(config.add_pip_as_python_dependency))
+        add_pip_as_python_dependency=bool(config.add_pip_as_python_dependency),
+        conda_prefix=is_root_prefix(str(change.prefix), config),
+        auto_update_conda=bool(config.auto_update_conda))
     for hook in manager.hook_results("conda_pre_solves"):
         hook.action(frozenset(request.specs_to_add), frozenset(request.specs_to_remove))
     try:

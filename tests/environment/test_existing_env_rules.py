@@ -266,3 +266,46 @@ def test_install_moves_the_featured_stack_with_the_request(
         "accelerate-1.1.0-np17py27_p0", "mkl-11.0-np17py27_p0", "numba-0.8.1-np17py27_0",
         "numbapro-0.11.0-np17py27_p0", "numexpr-2.1-np17py27_p0", "numpy-1.7.1-py27_p0",
         "scikit-learn-0.13.1-np17py27_p0", "scipy-0.12.0-np17py27_p0"]
+
+
+@pytest.fixture
+def conda_base(conda: Any, shared_data: Path, tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> tuple[str, Path]:
+    """The root prefix holding conda 4.5.8 on python 3.6 (conda's own prefix)."""
+    url, by_dist = _channel(shared_data, tmp_path, "index4.json")
+    plan = conda("create", "-p", str(tmp_path / "scratch"), "--dry-run", "--json",
+                 "--override-channels", "-c", url, "conda=4.5.8", "python=3.6").json()
+    prefix = _prefix(tmp_path, url, by_dist, _dists(plan, "LINK"), ["conda", "python=3.6"])
+    monkeypatch.setenv("CONDA_ROOT_PREFIX", str(prefix))
+    return url, prefix
+
+
+def test_conda_in_the_root_prefix_updates_with_any_install(
+        conda: Any, conda_base: tuple[str, Path], solver_available: None) -> None:
+    url, prefix = conda_base
+    linked = _dists(_plan(conda, "install", prefix, url, "jpeg"), "LINK")
+    assert [d for d in linked if d.startswith("conda-")] == ["conda-4.5.10-py36_0"]
+
+
+def test_auto_update_conda_false_keeps_conda_in_the_root_prefix(
+        conda: Any, conda_base: tuple[str, Path], monkeypatch: pytest.MonkeyPatch,
+        solver_available: None) -> None:
+    url, prefix = conda_base
+    monkeypatch.setenv("CONDA_AUTO_UPDATE_CONDA", "false")
+    linked = _dists(_plan(conda, "install", prefix, url, "jpeg"), "LINK")
+    assert [d for d in linked if d.startswith(("conda-", "jpeg-"))] == ["jpeg-9b-h024ee3a_2"]
+
+
+def test_conda_in_the_root_prefix_is_not_downgraded_by_a_dependency(
+        conda: Any, conda_base: tuple[str, Path], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, solver_available: None) -> None:
+    # pycosat 0.6.2 needs conda < 4.4: refused in conda's own prefix, done elsewhere
+    url, prefix = conda_base
+    plan = _plan(conda, "install", prefix, url, "pycosat=0.6.2")
+    assert plan["exception_name"] == "UnsatisfiableError"
+    monkeypatch.setenv("CONDA_ROOT_PREFIX", str(tmp_path / "another-root"))
+    linked = _dists(_plan(conda, "install", prefix, url, "pycosat=0.6.2"), "LINK")
+    from kernel.models import VersionOrder
+
+    moved = [d.split("-")[1] for d in linked if d.startswith("conda-")]
+    assert len(moved) == 1 and VersionOrder(moved[0]) < VersionOrder("4.5.8")

@@ -171,3 +171,55 @@ def test_a_pin_out_of_the_request_s_reach_installs_nothing(backend, index1) -> N
     request = request_for(index1, ["numpy"], pinned=["iopro<=1.4.2"])
     result = backend(request)
     assert "iopro" not in {r.name for r in result.records}
+
+
+def _conda_base(backend, index4, conda: str):
+    """A root prefix holding conda ``conda`` on python 3.6, and its history."""
+    installed = _installed(backend, index4, [f"conda {conda}", "python 3.6*"])
+    return {"installed": installed, "history_specs": ["conda", "python"]}
+
+
+def _version(records, name: str) -> str:
+    return next(r.version for r in records if r.name == name)
+
+
+def test_root_prefix_never_downgrades_conda(backend, index4) -> None:
+    # conda's business rule in its own prefix: pycosat 0.6.2 needs a conda older than the
+    # installed 4.5.9 (4.4 and later need pycosat >=0.6.3), so the request cannot be met
+    # there; elsewhere conda just moves back
+    base = _conda_base(backend, index4, "4.5.9")
+    elsewhere = backend(request_for(index4, ["pycosat 0.6.2"], **base))
+    from kernel.errors import UnsatisfiableError
+    from kernel.models import VersionOrder
+
+    assert VersionOrder(_version(elsewhere.records, "conda")) < VersionOrder("4.5.9")
+    with pytest.raises(UnsatisfiableError):
+        backend(request_for(index4, ["pycosat 0.6.2"], conda_prefix=True, **base))
+
+
+def test_root_prefix_updates_conda_on_any_install(backend, index4) -> None:
+    base = _conda_base(backend, index4, "4.5.8")
+    request = request_for(index4, ["zlib"], conda_prefix=True,
+                          update_modifier="freeze_installed", **base)
+    result = backend(request)
+    check(result, request)
+    from kernel.models import VersionOrder
+
+    assert VersionOrder(_version(result.records, "conda")) > VersionOrder("4.5.8")
+
+
+def test_root_prefix_keeps_conda_without_auto_update_conda(backend, index4) -> None:
+    base = _conda_base(backend, index4, "4.5.8")
+    request = request_for(index4, ["zlib"], conda_prefix=True, auto_update_conda=False,
+                          update_modifier="freeze_installed", **base)
+    result = backend(request)
+    check(result, request)
+    assert _version(result.records, "conda") == "4.5.8"
+
+
+def test_root_prefix_downgrades_conda_when_a_version_is_requested(backend, index4) -> None:
+    base = _conda_base(backend, index4, "4.5.9")
+    request = request_for(index4, ["conda 4.5.8"], conda_prefix=True, **base)
+    result = backend(request)
+    check(result, request)
+    assert _version(result.records, "conda") == "4.5.8"

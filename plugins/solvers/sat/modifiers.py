@@ -171,4 +171,23 @@ def build(request: SolveRequest, pool: Pool, gone: set[int]) -> list[Req]:
             elif pin.name not in added or explicit_pool[pin.name] & set(
                     pool.matches(dep(pin))):
                 reqs[pin.name] = Req(dep(pin), "pinned")
+    if request.conda_prefix and "conda" in installed and "conda" in reqs:
+        _keep_conda_up(request, pool, reqs, installed["conda"], "conda" in added)
     return list(reqs.values())
+
+
+def _keep_conda_up(request: SolveRequest, pool: Pool, reqs: dict[str, Req], i: int,
+                   requested: bool) -> None:
+    """conda's business rule in its own prefix: ``conda`` never goes below the installed
+    version unless the spec in force names a version; with ``auto_update_conda`` and no
+    request naming conda, it becomes ``conda >=installed`` with no target (free to
+    update, as conda updates itself on any install into base)."""
+    floor = f">={pool.records[i].version}"
+    current = reqs["conda"]
+    spec = current.dep.spec
+    if request.auto_update_conda and not requested:
+        reqs["conda"] = Req(pool.dep_of_spec(pool._matchspec("conda", version=floor)),
+                            current.origin)
+    elif spec is not None and spec.version is None:
+        reqs["conda"] = Req(pool.dep_of_spec(pool._matchspec(spec, version=floor)),
+                            current.origin, current.target)
