@@ -28,27 +28,35 @@ def record_key(record: Mapping[str, Any]) -> tuple[str, int]:
 
 
 def toposort(records: Sequence[Any]) -> list[Any]:
-    """``records`` with each package after its dependencies (stable; cycles tolerated)."""
+    """``records`` (one environment) in conda's dependency order (``PrefixGraph``): first
+    those nothing depends on that depend on nothing, by name; then level by level those
+    whose dependencies are all placed, each level by name. ``python`` does not wait for
+    ``pip``; ``menuinst`` comes before whatever needs ``python``; a cycle is broken by
+    placing the record with the fewest unplaced dependencies (then the lowest dist)."""
     by_name = {record_dict(r)["name"]: r for r in records}
-    deps = {name: [spec_name(str(d)) for d in (record_dict(r).get("depends") or ())]
-            for name, r in by_name.items()}
-    done: set[str] = set()
-    active: set[str] = set()
-    ordered: list[Any] = []
-
-    def visit(name: str) -> None:
-        if name in done or name in active or name not in by_name:
-            return
-        active.add(name)
-        for dep in deps[name]:
-            visit(dep)
-        active.discard(name)
-        done.add(name)
-        ordered.append(by_name[name])
-
-    for name in sorted(by_name, key=lambda n: (n != "python", n)):
-        visit(name)
-    return ordered
+    waiting = {name: {spec_name(str(d)) for d in (record_dict(r).get("depends") or ())}
+               & by_name.keys() - {name} for name, r in by_name.items()}
+    if "python" in waiting:
+        waiting["python"].discard("pip")
+        if "menuinst" in waiting:
+            for name, deps in waiting.items():
+                if "python" in deps and name != "menuinst" and name not in waiting["menuinst"]:
+                    deps.add("menuinst")
+    needed = {dep for deps in waiting.values() for dep in deps}
+    order = sorted(n for n, deps in waiting.items() if not deps and n not in needed)
+    for name in order:
+        del waiting[name]
+    while waiting:
+        level = sorted(n for n, deps in waiting.items() if not deps)
+        if not level:  # a cycle
+            level = [min(waiting, key=lambda n: (len(waiting[n]),
+                                                 dist_str(dict(record_dict(by_name[n])))))]
+        for name in level:
+            del waiting[name]
+        for deps in waiting.values():
+            deps.difference_update(level)
+        order.extend(level)
+    return [by_name[name] for name in order]
 
 
 @dataclass(frozen=True)
@@ -99,4 +107,9 @@ def plan_transaction(prefix: str, final_records: Iterable[Any], *,
         if name in current_by_name and rec is current_by_name[name]:
             rec = {k: v for k, v in record_dict(rec).items() if k not in _PREFIX_ONLY}
         link.append(rec)
-    return TransactionPlan(prefix, tuple(reversed(toposort(unlink))), tuple(toposort(link)))
+    # conda orders both within the whole environment they belong to (before / after)
+    before = {record_dict(r)["name"]: i for i, r in enumerate(toposort(current))}
+    after = {record_dict(r)["name"]: i for i, r in enumerate(toposort(final))}
+    unlink.sort(key=lambda r: before[record_dict(r)["name"]], reverse=True)
+    link.sort(key=lambda r: after[record_dict(r)["name"]])
+    return TransactionPlan(prefix, tuple(unlink), tuple(link))

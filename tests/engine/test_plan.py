@@ -39,3 +39,25 @@ def test_channel_change_relinks_and_force_reinstall() -> None:
     assert [r["name"] for r in plan_transaction("/x", other, installed=installed).link] == ["a"]
     forced = plan_transaction("/x", installed, installed=installed, force_reinstall=["a"])
     assert [r["name"] for r in forced.unlink] == ["a"]
+
+
+def test_links_follow_the_order_of_the_whole_final_environment() -> None:
+    # conda orders a transaction within the environment it makes: jpeg (level 1, over
+    # libgcc) links before conda (level 2, over python), whatever their names say
+    base = [rec("libgcc"), rec("python", depends=["libgcc"])]
+    installed = [*base, rec("conda", "4.5.8", depends=["python"])]
+    final = [*base, rec("conda", "4.5.10", depends=["python"]), rec("jpeg", depends=["libgcc"])]
+    plan = plan_transaction("/nowhere", final, installed=installed)
+    assert [r["name"] for r in plan.link] == ["jpeg", "conda"]
+
+
+def test_unlinks_run_in_the_reverse_order_of_the_environment_they_leave() -> None:
+    installed = [rec("libgcc"), rec("python", depends=["libgcc"]),
+                 rec("conda", depends=["python"]), rec("jpeg", depends=["libgcc"])]
+    plan = plan_transaction("/nowhere", [rec("libgcc")], installed=installed)
+    assert [r["name"] for r in plan.unlink] == ["conda", "python", "jpeg"]
+
+
+def test_toposort_places_isolated_records_first_then_level_by_level() -> None:
+    records = [rec("b", depends=["a"]), rec("a"), rec("z"), rec("c", depends=["b"])]
+    assert [r["name"] for r in toposort(records)] == ["z", "a", "b", "c"]
