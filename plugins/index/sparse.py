@@ -205,22 +205,27 @@ def scan(text: str) -> tuple[dict[str, Any], Offsets]:
     truncated input, or when a record has no string ``name``.
     """
     meta: dict[str, Any] = {}
-    offsets: Offsets = {}
+    # per package key: a repeated key replaces the earlier one's records, as in json.loads
+    by_key: dict[str, Offsets] = {}
 
     def top(key: str, start: int) -> int:
         if key in PACKAGE_KEYS:
             fast = _indented_packages(text, start)
-            if fast is None:
-                return _packages(text, start, offsets)
-            for name, entries in fast[0].items():
-                offsets.setdefault(name, []).extend(entries)
-            return fast[1]
+            if fast is not None:
+                by_key[key] = fast[0]
+                return fast[1]
+            by_key[key] = {}
+            return _packages(text, start, by_key[key])
         meta[key], end = _value(text, start)
         return int(end)
 
     end = _ws(text, _walk(text, 0, top))
     if end != len(text):
         raise JSONDecodeError("Extra data", text, end)
+    offsets: Offsets = {}
+    for found in by_key.values():
+        for name, entries in found.items():
+            offsets.setdefault(name, []).extend(entries)
     return meta, offsets
 
 

@@ -225,3 +225,18 @@ def test_package_key_inside_a_record_reads_as_json_loads(tmp_path: Path,
     assert {n: sparse.raw_records(n) for n in sorted(sparse.names())} == {
         "a": [("a-1-0.tar.bz2", data["packages"]["a-1-0.tar.bz2"])],
         "c": [("c-1-0.conda", {"name": "c"})], "d": [("d-1-0.tar.bz2", {"name": "d"})]}
+
+
+@pytest.mark.parametrize("indent", [None, 1])
+def test_a_repeated_packages_key_keeps_only_the_last_as_json_loads(
+        tmp_path: Path, indent: int | None) -> None:
+    first = json.dumps({"a-1-0.tar.bz2": {"name": "a", "v": 1}}, indent=indent)
+    last = json.dumps({"a-2-0.tar.bz2": {"name": "a", "v": 2}, "b-1-0.tar.bz2": {"name": "b"}},
+                      indent=indent)
+    raw = f'{{"info": {{}}, "packages": {first}, "packages": {last}}}'.encode()
+    path = tmp_path / "repodata.json"
+    path.write_bytes(raw)
+    want = json.loads(raw)["packages"]
+    sparse = SparseRepodata.parse(path, raw)
+    assert sparse.raw_records("a") == [("a-2-0.tar.bz2", want["a-2-0.tar.bz2"])]
+    assert sparse.raw_records("b") == [("b-1-0.tar.bz2", {"name": "b"})]
