@@ -64,7 +64,13 @@ def _dist_str(record: dict[str, Any]) -> str:
 def dependency_order(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """``records`` (conda-meta dicts of one prefix) in conda's dependency order."""
     items = list(records)
-    parents = _parents(items)
+    return [items[i] for i in order_by_parents(items, _parents(items))]
+
+
+def order_by_parents(items: Sequence[dict[str, Any]], parents: list[set[int]]) -> list[int]:
+    """Indices of ``items`` in conda's order given each one's ``parents`` (indices of the
+    items it depends on; changed in place by the ``python``/``pip`` and ``menuinst``
+    cases)."""
     _special_cases(items, parents)
     name = [str(r["name"]) for r in items]
     is_parent = {p for found in parents for p in found}
@@ -84,4 +90,4 @@ def dependency_order(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         done = set(level)
         for found in waiting.values():
             found -= done
-    return [items[i] for i in order]
+    return order

@@ -15,6 +15,7 @@ from typing import Any
 
 from plugins.prefix.history import dist_str, spec_name
 from plugins.prefix.prefix_data import PrefixData
+from plugins.prefix.record_order import order_by_parents
 from plugins.prefix.records import record_dict
 from plugins.transaction.noarch import major_minor
 
@@ -28,35 +29,14 @@ def record_key(record: Mapping[str, Any]) -> tuple[str, int]:
 
 
 def toposort(records: Sequence[Any]) -> list[Any]:
-    """``records`` (one environment) in conda's dependency order (``PrefixGraph``): first
-    those nothing depends on that depend on nothing, by name; then level by level those
-    whose dependencies are all placed, each level by name. ``python`` does not wait for
-    ``pip``; ``menuinst`` comes before whatever needs ``python``; a cycle is broken by
-    placing the record with the fewest unplaced dependencies (then the lowest dist)."""
-    by_name = {record_dict(r)["name"]: r for r in records}
-    waiting = {name: {spec_name(str(d)) for d in (record_dict(r).get("depends") or ())}
-               & by_name.keys() - {name} for name, r in by_name.items()}
-    if "python" in waiting:
-        waiting["python"].discard("pip")
-        if "menuinst" in waiting:
-            for name, deps in waiting.items():
-                if "python" in deps and name != "menuinst" and name not in waiting["menuinst"]:
-                    deps.add("menuinst")
-    needed = {dep for deps in waiting.values() for dep in deps}
-    order = sorted(n for n, deps in waiting.items() if not deps and n not in needed)
-    for name in order:
-        del waiting[name]
-    while waiting:
-        level = sorted(n for n, deps in waiting.items() if not deps)
-        if not level:  # a cycle
-            level = [min(waiting, key=lambda n: (len(waiting[n]),
-                                                 dist_str(dict(record_dict(by_name[n])))))]
-        for name in level:
-            del waiting[name]
-        for deps in waiting.values():
-            deps.difference_update(level)
-        order.extend(level)
-    return [by_name[name] for name in order]
+    """``records`` (one environment) in conda's dependency order (``PrefixGraph``, see
+    :func:`plugins.prefix.record_order.order_by_parents`), a record's parents found by
+    the names of its ``depends`` (one record per name in an environment)."""
+    items = [record_dict(r) for r in records]
+    index = {str(d["name"]): i for i, d in enumerate(items)}
+    parents = [{index[n] for d in (item.get("depends") or ()) if (n := spec_name(str(d))) in index}
+               - {i} for i, item in enumerate(items)]
+    return [records[i] for i in order_by_parents(items, parents)]
 
 
 @dataclass(frozen=True)
